@@ -1,0 +1,1 @@
+//! End-to-end tests: the real sandbox on a loopback port, driven over HTTP.
