@@ -6,3 +6,4 @@
 //! randomness.
 
 pub mod money;
+pub mod qr;
