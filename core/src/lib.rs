@@ -8,3 +8,6 @@
 //! Money and payment payloads come from [`imwallet_protocol`].
 
 pub use imwallet_protocol as protocol;
+
+pub mod crypto;
+pub mod store;

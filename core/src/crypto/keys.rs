@@ -1,0 +1,216 @@
+//! The key hierarchy: password -> Argon2id -> key-encryption key (KEK) ->
+//! unwraps a random 256-bit data key (DEK) -> derives the column key and the
+//! blind-index key ([`VaultKeys`]).
+//!
+//! The DEK never changes for the life of a vault: changing the password only
+//! re-wraps it, so no row is re-encrypted. Subkeys are HMAC-SHA256(DEK,
+//! label), so the column cipher and the blind index never share a key.
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use super::envelope::{Aad, ColumnCipher};
+use super::kdf::KdfParams;
+use super::secret::SecretKey;
+use super::{CryptoError, SecretBytes};
+
+/// The data-encryption key: random, 256 bits, wrapped at rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataKey(SecretKey);
+
+impl DataKey {
+    /// A fresh random DEK.
+    pub fn generate() -> Result<Self, CryptoError> {
+        Ok(Self(SecretKey::random()?))
+    }
+
+    /// The raw key (for wrapping by a platform key store).
+    pub fn to_secret_bytes(&self) -> SecretBytes {
+        SecretBytes::from(&self.0.expose()[..])
+    }
+
+    /// Rebuilds a DEK from bytes unwrapped by a platform key store.
+    pub fn from_secret_bytes(bytes: &SecretBytes) -> Result<Self, CryptoError> {
+        let raw: [u8; 32] = bytes
+            .expose()
+            .try_into()
+            .map_err(|_| CryptoError::Malformed)?;
+        let mut raw = Zeroizing::new(raw);
+        let key = SecretKey::from_bytes(*raw);
+        zeroize::Zeroize::zeroize(&mut *raw);
+        Ok(Self(key))
+    }
+
+    /// Wraps this DEK under a KEK. The AAD binds the wrap to the salt and
+    /// KDF parameters, so swapping in weaker stored parameters is detected.
+    pub fn wrap(
+        &self,
+        kek: &SecretKey,
+        salt: &[u8],
+        params: &KdfParams,
+    ) -> Result<Vec<u8>, CryptoError> {
+        let context = wrap_context(salt, params);
+        ColumnCipher::new(kek)?.seal(&wrap_aad(&context), self.0.expose())
+    }
+
+    /// Unwraps a DEK; a wrong password (KEK) gives
+    /// [`CryptoError::Authentication`].
+    pub fn unwrap(
+        kek: &SecretKey,
+        wrapped: &[u8],
+        salt: &[u8],
+        params: &KdfParams,
+    ) -> Result<Self, CryptoError> {
+        let context = wrap_context(salt, params);
+        let plain = ColumnCipher::new(kek)?.open(&wrap_aad(&context), wrapped)?;
+        let raw: [u8; 32] = plain
+            .as_slice()
+            .try_into()
+            .map_err(|_| CryptoError::Malformed)?;
+        let mut raw = Zeroizing::new(raw);
+        let key = SecretKey::from_bytes(*raw);
+        zeroize::Zeroize::zeroize(&mut *raw);
+        Ok(Self(key))
+    }
+}
+
+fn wrap_context(salt: &[u8], params: &KdfParams) -> Vec<u8> {
+    let mut row = Vec::with_capacity(salt.len() + 12);
+    row.extend_from_slice(salt);
+    row.extend_from_slice(&params.m_kib.to_le_bytes());
+    row.extend_from_slice(&params.t.to_le_bytes());
+    row.extend_from_slice(&params.p.to_le_bytes());
+    row
+}
+
+fn wrap_aad(context: &[u8]) -> Aad<'_> {
+    Aad {
+        table: "vault_meta",
+        column: "wrapped_dek",
+        row: context,
+        schema: 1,
+    }
+}
+
+fn subkey(dek: &DataKey, label: &[u8]) -> Result<SecretKey, CryptoError> {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(dek.0.expose())
+        .map_err(|_| CryptoError::Malformed)?;
+    mac.update(label);
+    let out: [u8; 32] = mac.finalize().into_bytes().into();
+    let mut out = Zeroizing::new(out);
+    let key = SecretKey::from_bytes(*out);
+    zeroize::Zeroize::zeroize(&mut *out);
+    Ok(key)
+}
+
+/// A keyed hash for equality lookups on encrypted columns ("blind index").
+/// The output is truncated to 128 bits: enough to make collisions and
+/// guessing by index value infeasible, small enough for a compact index.
+#[derive(Clone)]
+pub struct BlindIndexKey(Hmac<Sha256>);
+
+impl std::fmt::Debug for BlindIndexKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BlindIndexKey(<redacted>)")
+    }
+}
+
+impl BlindIndexKey {
+    /// Length of an index value in bytes.
+    pub const LEN: usize = 16;
+
+    /// The index value of `value` in `table.column`.
+    pub fn index(&self, table: &str, column: &str, value: &[u8]) -> [u8; Self::LEN] {
+        let mut mac = self.0.clone();
+        mac.update(&(table.len() as u32).to_le_bytes());
+        mac.update(table.as_bytes());
+        mac.update(&(column.len() as u32).to_le_bytes());
+        mac.update(column.as_bytes());
+        mac.update(value);
+        let full = mac.finalize().into_bytes();
+        let mut out = [0u8; Self::LEN];
+        out.copy_from_slice(&full[..Self::LEN]);
+        out
+    }
+}
+
+/// The working keys of an unlocked vault.
+#[derive(Debug)]
+pub struct VaultKeys {
+    /// Encrypts and decrypts column values.
+    pub columns: ColumnCipher,
+    /// Computes blind-index values.
+    pub index: BlindIndexKey,
+}
+
+impl VaultKeys {
+    /// Derives the column and index keys from the DEK.
+    pub fn from_dek(dek: &DataKey) -> Result<Self, CryptoError> {
+        let column_key = subkey(dek, b"imwallet/v1/column-encryption")?;
+        let index_key = subkey(dek, b"imwallet/v1/blind-index")?;
+        let index = <Hmac<Sha256> as KeyInit>::new_from_slice(index_key.expose())
+            .map_err(|_| CryptoError::Malformed)?;
+        Ok(Self {
+            columns: ColumnCipher::new(&column_key)?,
+            index: BlindIndexKey(index),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    const P: KdfParams = KdfParams {
+        m_kib: 64,
+        t: 1,
+        p: 1,
+    };
+
+    #[test]
+    fn wrapped_dek_unwraps_only_with_the_same_kek_salt_and_params() {
+        let dek = DataKey::generate().unwrap();
+        let kek = SecretKey::random().unwrap();
+        let wrapped = dek.wrap(&kek, &[1; 16], &P).unwrap();
+        assert_eq!(DataKey::unwrap(&kek, &wrapped, &[1; 16], &P).unwrap(), dek);
+        let other = SecretKey::random().unwrap();
+        assert_eq!(
+            DataKey::unwrap(&other, &wrapped, &[1; 16], &P),
+            Err(CryptoError::Authentication)
+        );
+        assert!(DataKey::unwrap(&kek, &wrapped, &[2; 16], &P).is_err());
+        let weaker = KdfParams { t: 2, ..P };
+        assert!(DataKey::unwrap(&kek, &wrapped, &[1; 16], &weaker).is_err());
+    }
+
+    #[test]
+    fn blind_index_is_deterministic_per_key_and_separated_per_column() {
+        let dek = DataKey::generate().unwrap();
+        let a = VaultKeys::from_dek(&dek).unwrap();
+        let b = VaultKeys::from_dek(&dek).unwrap();
+        assert_eq!(a.index.index("t", "c", b"x"), b.index.index("t", "c", b"x"));
+        assert_ne!(a.index.index("t", "c", b"x"), a.index.index("t", "d", b"x"));
+        let other = VaultKeys::from_dek(&DataKey::generate().unwrap()).unwrap();
+        assert_ne!(
+            a.index.index("t", "c", b"x"),
+            other.index.index("t", "c", b"x")
+        );
+    }
+
+    #[test]
+    fn the_same_dek_gives_ciphers_that_read_each_other() {
+        let dek = DataKey::generate().unwrap();
+        let a = VaultKeys::from_dek(&dek).unwrap();
+        let b = VaultKeys::from_dek(&dek).unwrap();
+        let aad = Aad {
+            table: "t",
+            column: "c",
+            row: b"1",
+            schema: 1,
+        };
+        let env = a.columns.seal(&aad, b"v").unwrap();
+        assert_eq!(b.columns.open(&aad, &env).unwrap().as_slice(), b"v");
+    }
+}

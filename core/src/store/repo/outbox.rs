@@ -1,0 +1,304 @@
+//! The outbox of money-moving operations (`pending_operations`), the
+//! API layer's tool for exactly-once delivery: an operation and its
+//! `Idempotency-Key` are committed here before the request is sent; the key
+//! changes only after a definitive outcome; a timeout leaves the operation
+//! `unknown` until it is reconciled with the server.
+//!
+//! Plaintext: id, kind, idempotency key (random, reveals nothing), state,
+//! attempt count and timestamps — reconciliation needs them even when the
+//! request body cannot be decrypted (after a reset). Encrypted: the request
+//! and the server's result.
+
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+use super::{RepoCtx, aad};
+use crate::crypto::SecretBytes;
+use crate::crypto::envelope::os_random;
+use crate::store::error::{Result, VaultError};
+
+const TABLE: &str = "pending_operations";
+
+/// Where an operation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OperationState {
+    /// Committed locally, not yet sent.
+    Pending,
+    /// A request is (or was, if the process died) on the wire.
+    Sending,
+    /// The outcome is unknown (timeout, lost response): reconcile before
+    /// anything else; blocks duplicates.
+    Unknown,
+    /// The server applied it. Terminal.
+    Completed,
+    /// The server definitively refused it. Terminal.
+    Failed,
+}
+
+impl OperationState {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sending => "sending",
+            Self::Unknown => "unknown",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => Self::Pending,
+            "sending" => Self::Sending,
+            "unknown" => Self::Unknown,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            _ => return None,
+        })
+    }
+
+    /// Completed or failed.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Self::Completed | Self::Failed)
+    }
+}
+
+/// One outbox entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingOperation {
+    /// Local id.
+    pub id: String,
+    /// Operation kind, e.g. `pay`, `transfer`, `top_up`, `withdraw`.
+    pub kind: String,
+    /// The `Idempotency-Key` sent with every attempt.
+    pub idempotency_key: String,
+    /// Current state.
+    pub state: OperationState,
+    /// The request body; `None` if it can no longer be decrypted (after a
+    /// password reset that replaced the data key).
+    pub request: Option<SecretBytes>,
+    /// The server's result, once known.
+    pub result: Option<SecretBytes>,
+    /// How many times it was sent.
+    pub attempts: u32,
+    /// Created, Unix seconds.
+    pub created_at_s: i64,
+    /// Last change, Unix seconds.
+    pub updated_at_s: i64,
+}
+
+/// A random 128-bit identifier as 32 hex digits.
+pub fn random_id() -> Result<String> {
+    let mut b = [0u8; 16];
+    os_random(&mut b)?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+/// Access to the outbox.
+pub struct Outbox<'v>(pub(crate) RepoCtx<'v>);
+
+const COLUMNS: &str =
+    "id, kind, idempotency_key, state, request, result, attempts, created_at_s, updated_at_s";
+
+impl Outbox<'_> {
+    fn now(&self) -> i64 {
+        self.0.vault.options().clock.wall_s()
+    }
+
+    fn decode(&self, row: &Row<'_>) -> Result<PendingOperation> {
+        let id: String = row.get(0)?;
+        let state: String = row.get(3)?;
+        let request: Vec<u8> = row.get(4)?;
+        let result: Option<Vec<u8>> = row.get(5)?;
+        let open = |column: &str, env: &[u8]| -> Result<SecretBytes> {
+            let plain = self
+                .0
+                .keys
+                .columns
+                .open(&aad(TABLE, column, id.as_bytes()), env)?;
+            Ok(SecretBytes::from(plain.as_slice()))
+        };
+        let request = if request.is_empty() {
+            None
+        } else {
+            Some(open("request", &request)?)
+        };
+        let result = result.map(|r| open("result", &r)).transpose()?;
+        Ok(PendingOperation {
+            kind: row.get(1)?,
+            idempotency_key: row.get(2)?,
+            state: OperationState::parse(&state).ok_or(VaultError::InvalidState)?,
+            request,
+            result,
+            attempts: row.get(6)?,
+            created_at_s: row.get(7)?,
+            updated_at_s: row.get(8)?,
+            id,
+        })
+    }
+
+    /// Commits a new `pending` operation with fresh random id and key.
+    pub fn insert(&self, kind: &str, request: &[u8]) -> Result<PendingOperation> {
+        self.insert_with(&random_id()?, &random_id()?, kind, request)
+    }
+
+    /// Commits a new `pending` operation with the caller's id and key.
+    pub fn insert_with(
+        &self,
+        id: &str,
+        idempotency_key: &str,
+        kind: &str,
+        request: &[u8],
+    ) -> Result<PendingOperation> {
+        if id.is_empty() || idempotency_key.is_empty() || request.is_empty() {
+            return Err(VaultError::InvalidInput("empty id, key or request"));
+        }
+        let env = self
+            .0
+            .keys
+            .columns
+            .seal(&aad(TABLE, "request", id.as_bytes()), request)?;
+        let now = self.now();
+        self.0.db.write(|tx| {
+            let n = tx.execute(
+                "INSERT INTO pending_operations (id, kind, idempotency_key, state, request,
+                 attempts, created_at_s, updated_at_s) VALUES (?1, ?2, ?3, 'pending', ?4, 0, ?5, ?5)
+                 ON CONFLICT DO NOTHING",
+                params![id, kind, idempotency_key, env, now],
+            )?;
+            if n == 0 {
+                return Err(VaultError::AlreadyExists);
+            }
+            Ok(())
+        })?;
+        Ok(PendingOperation {
+            id: id.to_owned(),
+            kind: kind.to_owned(),
+            idempotency_key: idempotency_key.to_owned(),
+            state: OperationState::Pending,
+            request: Some(SecretBytes::from(request)),
+            result: None,
+            attempts: 0,
+            created_at_s: now,
+            updated_at_s: now,
+        })
+    }
+
+    /// One operation, or [`VaultError::NotFound`].
+    pub fn get(&self, id: &str) -> Result<PendingOperation> {
+        self.0.db.read(|c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM pending_operations WHERE id = ?1"
+            ))?;
+            let mut rows = stmt.query([id])?;
+            let row = rows.next()?.ok_or(VaultError::NotFound)?;
+            self.decode(row)
+        })
+    }
+
+    /// Operations not yet completed or failed, oldest first.
+    pub fn unresolved(&self) -> Result<Vec<PendingOperation>> {
+        self.0.db.read(|c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM pending_operations
+                 WHERE state IN ('pending', 'sending', 'unknown') ORDER BY created_at_s, id"
+            ))?;
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                out.push(self.decode(row)?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Number of operations in every state.
+    pub fn count(&self) -> Result<i64> {
+        self.0
+            .db
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM pending_operations", [], |r| r.get(0))?))
+    }
+
+    fn current_state(tx: &Transaction<'_>, id: &str) -> Result<OperationState> {
+        let s: Option<String> = tx
+            .query_row(
+                "SELECT state FROM pending_operations WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        OperationState::parse(&s.ok_or(VaultError::NotFound)?).ok_or(VaultError::InvalidState)
+    }
+
+    /// Records that a request is about to be sent (counts the attempt).
+    pub fn mark_sending(&self, id: &str) -> Result<()> {
+        let now = self.now();
+        self.0.db.write(|tx| {
+            if Self::current_state(tx, id)?.is_terminal() {
+                return Err(VaultError::InvalidState);
+            }
+            tx.execute(
+                "UPDATE pending_operations SET state = 'sending', attempts = attempts + 1,
+                 updated_at_s = ?2 WHERE id = ?1",
+                params![id, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Moves an operation to `state`, storing the server's `result` if given.
+    /// Terminal states are final: leaving one is [`VaultError::InvalidState`].
+    pub fn set_state(&self, id: &str, state: OperationState, result: Option<&[u8]>) -> Result<()> {
+        let env = result
+            .map(|r| {
+                self.0
+                    .keys
+                    .columns
+                    .seal(&aad(TABLE, "result", id.as_bytes()), r)
+            })
+            .transpose()?;
+        let now = self.now();
+        self.0.db.write(|tx| {
+            let current = Self::current_state(tx, id)?;
+            if current.is_terminal() && current != state {
+                return Err(VaultError::InvalidState);
+            }
+            tx.execute(
+                "UPDATE pending_operations SET state = ?2, result = coalesce(?3, result),
+                 updated_at_s = ?4 WHERE id = ?1",
+                params![id, state.as_str(), env, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Gives a *failed* operation a new idempotency key and makes it pending
+    /// again (a retry the user asked for). Refused in every other state: the
+    /// key must not change while the outcome is open.
+    pub fn rotate_idempotency_key(&self, id: &str, new_key: &str) -> Result<()> {
+        let now = self.now();
+        self.0.db.write(|tx| {
+            if Self::current_state(tx, id)? != OperationState::Failed {
+                return Err(VaultError::InvalidState);
+            }
+            tx.execute(
+                "UPDATE pending_operations SET idempotency_key = ?2, state = 'pending',
+                 result = NULL, updated_at_s = ?3 WHERE id = ?1",
+                params![id, new_key, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Deletes a completed or failed operation.
+    pub fn remove_resolved(&self, id: &str) -> Result<()> {
+        self.0.db.write(|tx| {
+            if !Self::current_state(tx, id)?.is_terminal() {
+                return Err(VaultError::InvalidState);
+            }
+            tx.execute("DELETE FROM pending_operations WHERE id = ?1", [id])?;
+            Ok(())
+        })
+    }
+}

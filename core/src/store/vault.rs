@@ -1,0 +1,783 @@
+//! The vault: creation, unlock (password or platform key), lock, password
+//! change, KDF parameter upgrade, and the brute-force protection.
+//!
+//! Brute force: every password attempt is counted and **committed before**
+//! the password is checked, so killing the process mid-check never lowers
+//! the counter. After [`BruteForcePolicy::free_attempts`] consecutive
+//! failures each further attempt waits `base_delay_s * 2^(failures - free)`
+//! seconds; after [`BruteForcePolicy::max_attempts`] the password path is
+//! disabled until the user signs in with the server again
+//! ([`Vault::reset_password_after_relogin`]). The wait is measured both on
+//! the wall clock (persisted; when the clock is found set back, the start of
+//! the wait is moved to "now", so the wait restarts in full) and on the
+//! process's monotonic clock, and the longer of the two applies. A wrong
+//! password never deletes anything.
+
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::clock::{Clock, SystemClock};
+use super::db::{Database, DbPaths};
+use super::error::{Result, VaultError};
+use crate::crypto::kdf::{SALT_LEN, derive_kek};
+use crate::crypto::{
+    CryptoError, DataKey, KdfParams, KdfPolicy, Password, PlatformKeyStore, VaultKeys,
+};
+
+pub use super::db::OpenReport;
+
+/// Where a vault's files live.
+pub type VaultPaths = DbPaths;
+
+impl DbPaths {
+    /// `dir/vault.db` and `dir/cache.db`.
+    pub fn in_dir(dir: impl AsRef<std::path::Path>) -> Self {
+        let dir = dir.as_ref();
+        Self {
+            main: dir.join("vault.db"),
+            cache: dir.join("cache.db"),
+        }
+    }
+}
+
+/// Limits on password guessing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BruteForcePolicy {
+    /// Consecutive failures allowed without waiting.
+    pub free_attempts: u32,
+    /// Consecutive failures after which the password path is disabled.
+    pub max_attempts: u32,
+    /// The first wait, doubled with each further failure.
+    pub base_delay_s: u64,
+}
+
+impl Default for BruteForcePolicy {
+    fn default() -> Self {
+        Self {
+            free_attempts: 5,
+            max_attempts: 10,
+            base_delay_s: 30,
+        }
+    }
+}
+
+impl BruteForcePolicy {
+    /// The wait after `failures` consecutive failures (zero while free).
+    pub fn delay_after(&self, failures: u32) -> Duration {
+        if failures < self.free_attempts {
+            return Duration::ZERO;
+        }
+        let doublings = (failures - self.free_attempts).min(20);
+        Duration::from_secs(self.base_delay_s.saturating_mul(1 << doublings))
+    }
+}
+
+/// How a vault is opened.
+#[derive(Clone)]
+pub struct VaultOptions {
+    /// KDF floors and memory cap; the floor is enforced at creation and
+    /// weaker stored parameters are upgraded at the next unlock.
+    pub kdf_policy: KdfPolicy,
+    /// Password-guessing limits.
+    pub brute_force: BruteForcePolicy,
+    /// Time source for the back-off.
+    pub clock: Arc<dyn Clock>,
+    /// Number of reader connections.
+    pub readers: usize,
+}
+
+impl Default for VaultOptions {
+    fn default() -> Self {
+        Self {
+            kdf_policy: KdfPolicy::DEFAULT,
+            brute_force: BruteForcePolicy::default(),
+            clock: SystemClock::shared(),
+            readers: 2,
+        }
+    }
+}
+
+impl std::fmt::Debug for VaultOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VaultOptions")
+            .field("kdf_policy", &self.kdf_policy)
+            .field("brute_force", &self.brute_force)
+            .field("readers", &self.readers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The unlock counter as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnlockAttempts {
+    /// Failures since the last success (an attempt counts as a failure until
+    /// it is proven right).
+    pub consecutive_failures: u32,
+    /// Failures over the vault's life.
+    pub total_failures: i64,
+    /// Wall-clock second of the last attempt (or of the last clock rewind).
+    pub last_attempt_s: i64,
+}
+
+struct Meta {
+    salt: Vec<u8>,
+    params: KdfParams,
+    wrapped_dek: Vec<u8>,
+    platform_wrapped_dek: Option<Vec<u8>>,
+    key_check: Option<Vec<u8>>,
+}
+
+/// Where the key-check envelope (a known plaintext under the column key)
+/// lives; it proves a DEK from the platform key store belongs to the vault.
+const KEY_CHECK_AAD: crate::crypto::Aad<'static> = crate::crypto::Aad {
+    table: "vault_meta",
+    column: "key_check",
+    row: b"1",
+    schema: 1,
+};
+const KEY_CHECK_PLAINTEXT: &[u8] = b"imwallet-key-check";
+
+fn key_check(dek: &DataKey) -> Result<Vec<u8>> {
+    Ok(VaultKeys::from_dek(dek)?
+        .columns
+        .seal(&KEY_CHECK_AAD, KEY_CHECK_PLAINTEXT)?)
+}
+
+struct Unlocked {
+    dek: DataKey,
+    keys: Arc<VaultKeys>,
+}
+
+/// An encrypted local vault. `Send + Sync`; share it behind an `Arc` and
+/// call it from `spawn_blocking`.
+pub struct Vault {
+    db: Database,
+    options: VaultOptions,
+    report: OpenReport,
+    unlocked: RwLock<Option<Unlocked>>,
+    last_attempt_mono: Mutex<Option<Duration>>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("unlocked", &self.is_unlocked())
+            .finish_non_exhaustive()
+    }
+}
+
+fn load_meta(conn: &rusqlite::Connection) -> Result<Option<Meta>> {
+    Ok(conn
+        .query_row(
+            "SELECT kdf_salt, kdf_m_kib, kdf_t, kdf_p, wrapped_dek, platform_wrapped_dek,
+             key_check FROM vault_meta WHERE id = 1",
+            [],
+            |r| {
+                Ok(Meta {
+                    salt: r.get(0)?,
+                    params: KdfParams {
+                        m_kib: r.get(1)?,
+                        t: r.get(2)?,
+                        p: r.get(3)?,
+                    },
+                    wrapped_dek: r.get(4)?,
+                    platform_wrapped_dek: r.get(5)?,
+                    key_check: r.get(6)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+fn load_attempts(conn: &rusqlite::Connection) -> Result<UnlockAttempts> {
+    Ok(conn.query_row(
+        "SELECT consecutive_failures, total_failures, last_attempt_s
+         FROM unlock_attempts WHERE id = 1",
+        [],
+        |r| {
+            Ok(UnlockAttempts {
+                consecutive_failures: r.get(0)?,
+                total_failures: r.get(1)?,
+                last_attempt_s: r.get(2)?,
+            })
+        },
+    )?)
+}
+
+fn new_salt() -> Result<[u8; SALT_LEN]> {
+    let mut salt = [0u8; SALT_LEN];
+    crate::crypto::envelope::os_random(&mut salt)?;
+    Ok(salt)
+}
+
+fn store_password_wrap(
+    tx: &Transaction<'_>,
+    salt: &[u8],
+    params: &KdfParams,
+    wrapped: &[u8],
+) -> Result<()> {
+    tx.execute(
+        "UPDATE vault_meta SET kdf_salt = ?1, kdf_m_kib = ?2, kdf_t = ?3, kdf_p = ?4,
+         wrapped_dek = ?5 WHERE id = 1",
+        params![salt, params.m_kib, params.t, params.p, wrapped],
+    )?;
+    Ok(())
+}
+
+enum Gate {
+    Proceed(u32),
+    Wait(u64),
+    Disabled,
+}
+
+impl Vault {
+    fn open_db(paths: &VaultPaths, options: VaultOptions) -> Result<Self> {
+        let (db, report) = Database::open(paths, options.readers, options.clock.wall_s())?;
+        Ok(Self {
+            db,
+            options,
+            report,
+            unlocked: RwLock::new(None),
+            last_attempt_mono: Mutex::new(None),
+        })
+    }
+
+    /// Creates a new vault protected by `password` and returns it unlocked.
+    /// `params` defaults to the policy's floor and may not be below it.
+    pub fn create(
+        paths: &VaultPaths,
+        password: &Password,
+        params: Option<KdfParams>,
+        options: VaultOptions,
+    ) -> Result<Self> {
+        let params = params.unwrap_or(options.kdf_policy.floor);
+        if !options.kdf_policy.accepts(&params) {
+            return Err(VaultError::WeakKdfParams);
+        }
+        if password.is_empty() {
+            return Err(VaultError::InvalidInput("password must not be empty"));
+        }
+        let vault = Self::open_db(paths, options)?;
+        let salt = new_salt()?;
+        let kek = derive_kek(password, &salt, &params)?;
+        let dek = DataKey::generate()?;
+        let wrapped = dek.wrap(&kek, &salt, &params)?;
+        let check = key_check(&dek)?;
+        let now = vault.options.clock.wall_s();
+        vault.db.write(|tx| {
+            if load_meta(tx)?.is_some() {
+                return Err(VaultError::AlreadyExists);
+            }
+            tx.execute(
+                "INSERT INTO vault_meta (id, kdf_salt, kdf_m_kib, kdf_t, kdf_p, wrapped_dek,
+                 key_check, created_at_s) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    &salt[..],
+                    params.m_kib,
+                    params.t,
+                    params.p,
+                    wrapped,
+                    check,
+                    now
+                ],
+            )?;
+            Ok(())
+        })?;
+        vault.install(dek)?;
+        Ok(vault)
+    }
+
+    /// Opens an existing vault, locked. Fails with [`VaultError::NoVault`]
+    /// when none was created, and [`VaultError::Corrupt`] when the
+    /// money-state file is damaged (it is moved aside, never deleted).
+    pub fn open(paths: &VaultPaths, options: VaultOptions) -> Result<Self> {
+        let vault = Self::open_db(paths, options)?;
+        if vault.db.read(load_meta)?.is_none() {
+            return Err(VaultError::NoVault);
+        }
+        Ok(vault)
+    }
+
+    /// What opening found (cache rebuilt, versions migrated from).
+    pub fn open_report(&self) -> OpenReport {
+        self.report
+    }
+
+    /// The database handle, for repositories.
+    pub(crate) fn db(&self) -> &Database {
+        &self.db
+    }
+
+    /// The options the vault was opened with.
+    pub fn options(&self) -> &VaultOptions {
+        &self.options
+    }
+
+    fn install(&self, dek: DataKey) -> Result<()> {
+        let keys = Arc::new(VaultKeys::from_dek(&dek)?);
+        let mut slot = self.unlocked.write().unwrap_or_else(|e| e.into_inner());
+        *slot = Some(Unlocked { dek, keys });
+        Ok(())
+    }
+
+    /// True while the keys are in memory.
+    pub fn is_unlocked(&self) -> bool {
+        self.unlocked
+            .read()
+            .map(|s| s.is_some())
+            .unwrap_or_else(|e| e.into_inner().is_some())
+    }
+
+    /// Forgets the keys (they are zeroized once the last repository handle
+    /// using them is dropped).
+    pub fn lock(&self) {
+        let mut slot = self.unlocked.write().unwrap_or_else(|e| e.into_inner());
+        *slot = None;
+    }
+
+    /// The working keys, or [`VaultError::Locked`].
+    pub(crate) fn keys(&self) -> Result<Arc<VaultKeys>> {
+        let slot = self.unlocked.read().unwrap_or_else(|e| e.into_inner());
+        slot.as_ref()
+            .map(|u| Arc::clone(&u.keys))
+            .ok_or(VaultError::Locked)
+    }
+
+    /// The stored unlock counter.
+    pub fn unlock_attempts(&self) -> Result<UnlockAttempts> {
+        self.db.read(load_attempts)
+    }
+
+    /// The stored KDF parameters.
+    pub fn kdf_params(&self) -> Result<KdfParams> {
+        Ok(self
+            .db
+            .read(load_meta)?
+            .ok_or(VaultError::NoVault)?
+            .params)
+    }
+
+    fn remaining_wait(&self, attempts: &UnlockAttempts, now: i64) -> Duration {
+        let delay = self
+            .options
+            .brute_force
+            .delay_after(attempts.consecutive_failures);
+        if delay.is_zero() {
+            return Duration::ZERO;
+        }
+        let wall_elapsed =
+            Duration::from_secs(u64::try_from(now - attempts.last_attempt_s).unwrap_or(0));
+        let wall_left = delay.saturating_sub(wall_elapsed);
+        let mono = *self
+            .last_attempt_mono
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let mono_left = mono.map_or(Duration::ZERO, |at| {
+            delay.saturating_sub(self.options.clock.monotonic().saturating_sub(at))
+        });
+        wall_left.max(mono_left)
+    }
+
+    /// Checks the password-path gate and, if open, counts this attempt as a
+    /// failure and commits that before the password is checked.
+    fn count_attempt(&self) -> Result<u32> {
+        let max = self.options.brute_force.max_attempts;
+        let gate = self.db.write(|tx| {
+            let mut attempts = load_attempts(tx)?;
+            if attempts.consecutive_failures >= max {
+                return Ok(Gate::Disabled);
+            }
+            let now = self.options.clock.wall_s();
+            if now < attempts.last_attempt_s {
+                // The clock was set back: restart the wait from now.
+                tx.execute(
+                    "UPDATE unlock_attempts SET last_attempt_s = ?1 WHERE id = 1",
+                    [now],
+                )?;
+                attempts.last_attempt_s = now;
+            }
+            let wait = self.remaining_wait(&attempts, now);
+            if !wait.is_zero() {
+                return Ok(Gate::Wait(wait.as_secs_f64().ceil() as u64));
+            }
+            tx.execute(
+                "UPDATE unlock_attempts SET consecutive_failures = consecutive_failures + 1,
+                 total_failures = total_failures + 1, last_attempt_s = ?1 WHERE id = 1",
+                [now],
+            )?;
+            Ok(Gate::Proceed(attempts.consecutive_failures + 1))
+        })?;
+        match gate {
+            Gate::Disabled => Err(VaultError::ReloginRequired),
+            Gate::Wait(retry_after_s) => Err(VaultError::LockedOut { retry_after_s }),
+            Gate::Proceed(failures) => {
+                *self
+                    .last_attempt_mono
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = Some(self.options.clock.monotonic());
+                Ok(failures)
+            }
+        }
+    }
+
+    fn clear_failures(&self, tx: &Transaction<'_>) -> Result<()> {
+        tx.execute(
+            "UPDATE unlock_attempts SET consecutive_failures = 0 WHERE id = 1",
+            [],
+        )?;
+        *self
+            .last_attempt_mono
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(())
+    }
+
+    /// Checks `password` under brute-force protection; returns the DEK.
+    fn verify_password(&self, password: &Password) -> Result<DataKey> {
+        let failures = self.count_attempt()?;
+        let meta = self.db.read(load_meta)?.ok_or(VaultError::NoVault)?;
+        let kek = derive_kek(password, &meta.salt, &meta.params)?;
+        match DataKey::unwrap(&kek, &meta.wrapped_dek, &meta.salt, &meta.params) {
+            Ok(dek) => {
+                let policy = self.options.kdf_policy;
+                if policy.accepts(&meta.params) {
+                    self.db.write(|tx| self.clear_failures(tx))?;
+                } else {
+                    // Transparent upgrade to the current policy.
+                    let params = KdfParams {
+                        m_kib: meta.params.m_kib.max(policy.floor.m_kib),
+                        t: meta.params.t.max(policy.floor.t),
+                        p: meta.params.p.max(policy.floor.p),
+                    };
+                    let salt = new_salt()?;
+                    let kek = derive_kek(password, &salt, &params)?;
+                    let wrapped = dek.wrap(&kek, &salt, &params)?;
+                    self.db.write(|tx| {
+                        store_password_wrap(tx, &salt, &params, &wrapped)?;
+                        self.clear_failures(tx)
+                    })?;
+                }
+                Ok(dek)
+            }
+            Err(CryptoError::Authentication) => Err(VaultError::WrongPassword {
+                attempts_left: self
+                    .options
+                    .brute_force
+                    .max_attempts
+                    .saturating_sub(failures),
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Unlocks with the password. Errors: [`VaultError::WrongPassword`],
+    /// [`VaultError::LockedOut`], [`VaultError::ReloginRequired`].
+    pub fn unlock(&self, password: &Password) -> Result<()> {
+        let dek = self.verify_password(password)?;
+        self.install(dek)
+    }
+
+    /// Re-wraps the DEK under a new password (rows are not re-encrypted).
+    /// The old password is checked under brute-force protection.
+    pub fn change_password(&self, old: &Password, new: &Password) -> Result<()> {
+        if new.is_empty() {
+            return Err(VaultError::InvalidInput("password must not be empty"));
+        }
+        let dek = self.verify_password(old)?;
+        self.rewrap_with_password(&dek, new)?;
+        self.install(dek)
+    }
+
+    fn rewrap_with_password(&self, dek: &DataKey, password: &Password) -> Result<()> {
+        let stored = self.kdf_params()?;
+        let floor = self.options.kdf_policy.floor;
+        let params = KdfParams {
+            m_kib: stored.m_kib.max(floor.m_kib),
+            t: stored.t.max(floor.t),
+            p: stored.p.max(floor.p),
+        };
+        let salt = new_salt()?;
+        let kek = derive_kek(password, &salt, &params)?;
+        let wrapped = dek.wrap(&kek, &salt, &params)?;
+        self.db
+            .write(|tx| store_password_wrap(tx, &salt, &params, &wrapped))
+    }
+
+    /// Adds a second wrapping of the DEK by a platform key (biometric
+    /// unlock). The vault must be unlocked.
+    pub fn enable_platform_unlock(&self, store: &dyn PlatformKeyStore) -> Result<()> {
+        let secret = {
+            let slot = self.unlocked.read().unwrap_or_else(|e| e.into_inner());
+            slot.as_ref()
+                .ok_or(VaultError::Locked)?
+                .dek
+                .to_secret_bytes()
+        };
+        let wrapped = store.wrap(&secret)?;
+        self.db.write(|tx| {
+            tx.execute(
+                "UPDATE vault_meta SET platform_wrapped_dek = ?1 WHERE id = 1",
+                [wrapped],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Removes the platform-key wrapping.
+    pub fn disable_platform_unlock(&self) -> Result<()> {
+        self.db.write(|tx| {
+            tx.execute(
+                "UPDATE vault_meta SET platform_wrapped_dek = NULL WHERE id = 1",
+                [],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// True when a platform-key wrapping is stored.
+    pub fn platform_unlock_enabled(&self) -> Result<bool> {
+        Ok(self
+            .db
+            .read(load_meta)?
+            .ok_or(VaultError::NoVault)?
+            .platform_wrapped_dek
+            .is_some())
+    }
+
+    /// Unlocks through the platform key store (the platform throttles its own
+    /// biometric attempts; this path does not touch the password counter).
+    pub fn unlock_with_platform_key(&self, store: &dyn PlatformKeyStore) -> Result<()> {
+        let meta = self.db.read(load_meta)?.ok_or(VaultError::NoVault)?;
+        let wrapped = meta.platform_wrapped_dek.ok_or(VaultError::NotFound)?;
+        let secret = store.unwrap(&wrapped)?;
+        let dek = DataKey::from_secret_bytes(&secret)?;
+        // Prove the DEK is this vault's before installing it.
+        let keys = VaultKeys::from_dek(&dek)?;
+        let check = meta.key_check.ok_or(VaultError::NotFound)?;
+        keys.columns.open(&KEY_CHECK_AAD, &check)?;
+        self.install(dek)
+    }
+
+    /// After the user signed in with the server again (the caller's proof),
+    /// sets a new password and re-enables the password path. If the vault is
+    /// unlocked (e.g. by the platform key) the DEK is kept and only re-wrapped;
+    /// otherwise a new DEK is made and every encrypted cache and secret that
+    /// the old key protected is cleared (the server gives them back), while
+    /// the outbox rows keep their plaintext id, kind, idempotency key and
+    /// state so pending operations can still be reconciled.
+    pub fn reset_password_after_relogin(&self, new: &Password) -> Result<()> {
+        if new.is_empty() {
+            return Err(VaultError::InvalidInput("password must not be empty"));
+        }
+        let existing = {
+            let slot = self.unlocked.read().unwrap_or_else(|e| e.into_inner());
+            slot.as_ref().map(|u| u.dek.clone())
+        };
+        let dek = match existing {
+            Some(dek) => {
+                self.rewrap_with_password(&dek, new)?;
+                dek
+            }
+            None => {
+                let dek = DataKey::generate()?;
+                let params = self.kdf_params()?;
+                let floor = self.options.kdf_policy.floor;
+                let params = KdfParams {
+                    m_kib: params.m_kib.max(floor.m_kib),
+                    t: params.t.max(floor.t),
+                    p: params.p.max(floor.p),
+                };
+                let salt = new_salt()?;
+                let kek = derive_kek(new, &salt, &params)?;
+                let wrapped = dek.wrap(&kek, &salt, &params)?;
+                let check = key_check(&dek)?;
+                self.db.write(|tx| {
+                    store_password_wrap(tx, &salt, &params, &wrapped)?;
+                    tx.execute("UPDATE vault_meta SET key_check = ?1 WHERE id = 1", [check])?;
+                    tx.execute_batch(
+                        "UPDATE vault_meta SET platform_wrapped_dek = NULL;
+                         DELETE FROM profile; DELETE FROM session_tokens; DELETE FROM cards;
+                         DELETE FROM settings; DELETE FROM cache.transactions;
+                         DELETE FROM cache.points; DELETE FROM cache.coupons;
+                         UPDATE pending_operations SET request = x'', result = NULL;",
+                    )?;
+                    Ok(())
+                })?;
+                dek
+            }
+        };
+        self.db.write(|tx| self.clear_failures(tx))?;
+        self.install(dek)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::crypto::SoftwarePlatformKeyStore;
+    use crate::store::clock::ManualClock;
+
+    fn fast() -> VaultOptions {
+        VaultOptions {
+            kdf_policy: KdfPolicy::INSECURE_FOR_TESTS,
+            ..VaultOptions::default()
+        }
+    }
+
+    fn new_vault(dir: &tempfile::TempDir, pw: &str) -> Vault {
+        Vault::create(&VaultPaths::in_dir(dir.path()), &pw.into(), None, fast()).unwrap()
+    }
+
+    #[test]
+    fn created_vault_is_unlocked_and_reopens_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = new_vault(&dir, "pw");
+        assert!(v.is_unlocked());
+        v.settings().unwrap().set("k", b"v").unwrap();
+        drop(v);
+        let v = Vault::open(&VaultPaths::in_dir(dir.path()), fast()).unwrap();
+        assert!(!v.is_unlocked());
+        assert!(matches!(v.settings(), Err(VaultError::Locked)));
+        v.unlock(&"pw".into()).unwrap();
+        assert_eq!(
+            v.settings().unwrap().get("k").unwrap().unwrap().expose(),
+            b"v"
+        );
+        v.lock();
+        assert!(matches!(v.tokens(), Err(VaultError::Locked)));
+    }
+
+    #[test]
+    fn creating_twice_or_opening_nothing_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = VaultPaths::in_dir(dir.path());
+        assert!(matches!(
+            Vault::open(&paths, fast()),
+            Err(VaultError::NoVault)
+        ));
+        drop(new_vault(&dir, "pw"));
+        assert!(matches!(
+            Vault::create(&paths, &"x".into(), None, fast()),
+            Err(VaultError::AlreadyExists)
+        ));
+    }
+
+    #[test]
+    fn real_vaults_refuse_kdf_parameters_below_the_floor() {
+        let dir = tempfile::tempdir().unwrap();
+        let weak = KdfParams {
+            m_kib: 1024,
+            t: 1,
+            p: 1,
+        };
+        let r = Vault::create(
+            &VaultPaths::in_dir(dir.path()),
+            &"pw".into(),
+            Some(weak),
+            VaultOptions::default(),
+        );
+        assert!(matches!(r, Err(VaultError::WeakKdfParams)));
+    }
+
+    #[test]
+    fn weak_stored_parameters_are_upgraded_on_the_next_successful_unlock() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = VaultPaths::in_dir(dir.path());
+        drop(new_vault(&dir, "pw"));
+        let v = Vault::open(&paths, VaultOptions::default()).unwrap();
+        assert_eq!(v.kdf_params().unwrap(), KdfPolicy::INSECURE_FOR_TESTS.floor);
+        v.unlock(&"pw".into()).unwrap();
+        assert_eq!(v.kdf_params().unwrap(), KdfParams::FLOOR);
+        drop(v);
+        let v = Vault::open(&paths, VaultOptions::default()).unwrap();
+        v.unlock(&"pw".into()).unwrap();
+    }
+
+    #[test]
+    fn change_password_rewraps_the_dek_and_keeps_the_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = VaultPaths::in_dir(dir.path());
+        let v = new_vault(&dir, "old");
+        v.settings().unwrap().set("k", b"kept").unwrap();
+        assert!(matches!(
+            v.change_password(&"wrong".into(), &"new".into()),
+            Err(VaultError::WrongPassword { .. })
+        ));
+        v.change_password(&"old".into(), &"new".into()).unwrap();
+        drop(v);
+        let v = Vault::open(&paths, fast()).unwrap();
+        assert!(matches!(
+            v.unlock(&"old".into()),
+            Err(VaultError::WrongPassword { .. })
+        ));
+        v.unlock(&"new".into()).unwrap();
+        assert_eq!(
+            v.settings().unwrap().get("k").unwrap().unwrap().expose(),
+            b"kept"
+        );
+    }
+
+    #[test]
+    fn platform_key_unlocks_without_the_password_and_a_foreign_key_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = VaultPaths::in_dir(dir.path());
+        let store = SoftwarePlatformKeyStore::generate().unwrap();
+        let v = new_vault(&dir, "pw");
+        v.settings().unwrap().set("k", b"v").unwrap();
+        v.enable_platform_unlock(&store).unwrap();
+        assert!(v.platform_unlock_enabled().unwrap());
+        drop(v);
+        let v = Vault::open(&paths, fast()).unwrap();
+        let foreign = SoftwarePlatformKeyStore::generate().unwrap();
+        assert!(matches!(
+            v.unlock_with_platform_key(&foreign),
+            Err(VaultError::PlatformKey(_))
+        ));
+        v.unlock_with_platform_key(&store).unwrap();
+        assert_eq!(
+            v.settings().unwrap().get("k").unwrap().unwrap().expose(),
+            b"v"
+        );
+        v.disable_platform_unlock().unwrap();
+        v.lock();
+        assert!(v.unlock_with_platform_key(&store).is_err());
+    }
+
+    #[test]
+    fn ten_failures_disable_the_password_until_reset_after_relogin() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new(1_000_000);
+        let opts = VaultOptions {
+            clock: clock.clone(),
+            ..fast()
+        };
+        let paths = VaultPaths::in_dir(dir.path());
+        let v = Vault::create(&paths, &"pw".into(), None, opts.clone()).unwrap();
+        v.settings().unwrap().set("k", b"v").unwrap();
+        v.outbox().unwrap().insert("pay", b"req").unwrap();
+        v.lock();
+        for _ in 0..10 {
+            clock.advance(Duration::from_secs(100_000));
+            assert!(matches!(
+                v.unlock(&"bad".into()),
+                Err(VaultError::WrongPassword { .. })
+            ));
+        }
+        clock.advance(Duration::from_secs(100_000));
+        assert!(matches!(
+            v.unlock(&"pw".into()),
+            Err(VaultError::ReloginRequired)
+        ));
+        v.reset_password_after_relogin(&"fresh".into()).unwrap();
+        // Secrets under the old key are gone, the outbox header is kept.
+        assert!(v.settings().unwrap().get("k").unwrap().is_none());
+        let ops = v.outbox().unwrap().unresolved().unwrap();
+        assert_eq!(ops.len(), 1);
+        assert!(ops[0].request.is_none());
+        v.lock();
+        v.unlock(&"fresh".into()).unwrap();
+    }
+}
