@@ -1,14 +1,177 @@
 //! Command-line and runtime configuration of the sandbox server.
+//!
+//! [`Args`] is what a person types (`imwallet-sandbox --listen ... --db ...`);
+//! [`Config`] is every tunable rule of the running server (fees, code limits,
+//! risk limits, hashing cost). Tests build a [`Config`] directly.
 
+use imwallet_protocol::money::FeeRule;
 use std::net::SocketAddr;
 
 /// Options of `imwallet-sandbox` (and `imwallet sandbox serve`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
     /// Address to listen on. Port 0 picks a free port.
-    #[arg(long, default_value = "127.0.0.1:8787", env = "IMWALLET_SANDBOX_LISTEN")]
+    #[arg(
+        long,
+        default_value = "127.0.0.1:8787",
+        env = "IMWALLET_SANDBOX_LISTEN"
+    )]
     pub listen: SocketAddr,
     /// SQLite database file, or `:memory:`.
     #[arg(long, default_value = "sandbox.db", env = "IMWALLET_SANDBOX_DB")]
     pub db: String,
+    /// Disable the sandbox-only endpoints (`/v1/sandbox/*`, including the
+    /// verification-code outbox), as a non-sandbox deployment would.
+    #[arg(long, env = "IMWALLET_SANDBOX_NO_SANDBOX_ENDPOINTS")]
+    pub no_sandbox_endpoints: bool,
+}
+
+/// Fee rules per operation (basis points with a minimum, see
+/// [`FeeRule::fee_for`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Fees {
+    /// Charged to the user on a top-up (deducted from the credited amount).
+    pub top_up: FeeRule,
+    /// Charged to the merchant on a payment (deducted from the settlement).
+    pub merchant: FeeRule,
+    /// Charged to the user on a withdrawal (deducted from the paid-out amount).
+    pub withdrawal: FeeRule,
+    /// Charged to the sender on a transfer (deducted from the received amount).
+    pub transfer: FeeRule,
+}
+
+impl Default for Fees {
+    fn default() -> Self {
+        Fees {
+            top_up: FeeRule {
+                rate_bps: 10,
+                min_fee_minor: 0,
+            },
+            merchant: FeeRule {
+                rate_bps: 60,
+                min_fee_minor: 0,
+            },
+            withdrawal: FeeRule {
+                rate_bps: 10,
+                min_fee_minor: 100,
+            },
+            transfer: FeeRule::FREE,
+        }
+    }
+}
+
+/// Risk limits. A limit of 0 disables that rule.
+#[derive(Debug, Clone, Copy)]
+pub struct RiskLimits {
+    /// A single payment, transfer or withdrawal above this many minor units
+    /// is put on hold instead of completing.
+    pub hold_above_minor: i64,
+    /// More than this many money movements by one user inside
+    /// [`RiskLimits::velocity_window_s`] freezes the account.
+    pub velocity_max: u32,
+    /// Length of the velocity window, in seconds.
+    pub velocity_window_s: i64,
+}
+
+impl Default for RiskLimits {
+    fn default() -> Self {
+        RiskLimits {
+            hold_above_minor: 5_000_000,
+            velocity_max: 30,
+            velocity_window_s: 60,
+        }
+    }
+}
+
+/// Verification-code rules.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeRules {
+    /// Validity of a code, in seconds.
+    pub ttl_s: i64,
+    /// Wrong tries after which a code is void.
+    pub max_attempts: u32,
+    /// Minimum seconds between two codes for one destination and purpose.
+    pub resend_after_s: i64,
+    /// Codes per destination per rolling 24 hours.
+    pub daily_cap: u32,
+}
+
+impl Default for CodeRules {
+    fn default() -> Self {
+        CodeRules {
+            ttl_s: 600,
+            max_attempts: 5,
+            resend_after_s: 60,
+            daily_cap: 10,
+        }
+    }
+}
+
+/// Cost of the server-side Argon2id password hash.
+#[derive(Debug, Clone, Copy)]
+pub struct HashCost {
+    /// Memory in KiB.
+    pub m_kib: u32,
+    /// Iterations.
+    pub t: u32,
+}
+
+impl HashCost {
+    /// The OWASP minimum for Argon2id: 19 MiB, 2 iterations.
+    pub const PRODUCTION: HashCost = HashCost {
+        m_kib: 19 * 1024,
+        t: 2,
+    };
+    /// Cheap but valid Argon2id parameters, for tests only.
+    pub const TEST: HashCost = HashCost { m_kib: 64, t: 1 };
+}
+
+/// Everything the running server needs to know.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Fee rules.
+    pub fees: Fees,
+    /// Risk limits.
+    pub risk: RiskLimits,
+    /// Verification-code rules.
+    pub codes: CodeRules,
+    /// Password hashing cost.
+    pub hash_cost: HashCost,
+    /// Whether `/v1/sandbox/*` (outbox, merchant/coupon helpers, settlement)
+    /// is served.
+    pub sandbox_endpoints: bool,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+    /// Lifetime of an access token, in seconds.
+    pub access_ttl_s: i64,
+    /// Lifetime of a refresh token, in seconds.
+    pub refresh_ttl_s: i64,
+    /// How long idempotency keys are kept, in seconds (at least 24 h).
+    pub idempotency_ttl_s: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            fees: Fees::default(),
+            risk: RiskLimits::default(),
+            codes: CodeRules::default(),
+            hash_cost: HashCost::PRODUCTION,
+            sandbox_endpoints: true,
+            body_limit: 64 * 1024,
+            access_ttl_s: 900,
+            refresh_ttl_s: 30 * 24 * 3600,
+            idempotency_ttl_s: 25 * 3600,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults with cheap password hashing, for tests and benchmarks.
+    pub fn for_tests() -> Config {
+        Config {
+            hash_cost: HashCost::TEST,
+            ..Config::default()
+        }
+    }
 }

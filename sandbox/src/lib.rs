@@ -1,20 +1,143 @@
 //! # imwallet-sandbox
 //!
-//! The wallet API's sandbox server: every path of `api/openapi.yaml`, served by
-//! axum on tokio over an embedded SQLite double-entry ledger.
+//! The wallet API's sandbox server: every path of `api/openapi.yaml`, served
+//! by axum on tokio over an embedded SQLite double-entry ledger.
+//!
+//! Layers (each module uses only those above it): `config`, `clock`,
+//! `problem`, `secrets` -> `db`, `json` -> `ledger`, `codes`, `auth`,
+//! `fees`, `fx`, `qr`, `risk` -> `txns`, `idempotency` -> `routes`.
+//!
+//! Embedding (tests, `imwallet demo`): [`Sandbox::start`] serves on a given
+//! listener with an injectable [`clock::Clock`] and returns the address and
+//! a shutdown handle.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod auth;
+pub mod clock;
+pub mod codes;
 pub mod config;
+pub mod db;
+pub mod fees;
+pub mod fx;
+pub mod idempotency;
+pub mod json;
+pub mod ledger;
+pub mod problem;
+pub mod qr;
+pub mod risk;
+pub mod routes;
+pub mod secrets;
+pub mod state;
+pub mod txns;
 
-use axum::{Router, routing::get};
+use axum::serve::ListenerExt;
+use clock::{Clock, SystemClock};
+use config::Config;
+use db::{Db, DbError};
+use ledger::{InvariantReport, LedgerStore, SqliteLedger};
+use problem::Problem;
+use state::AppState;
+use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
-/// Builds the router of the sandbox API.
-pub fn router() -> Router {
-    Router::new().route("/healthz", get(|| async { "ok" }))
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Db(#[from] DbError),
+    /// The listener has no local address.
+    #[error("listener: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A running sandbox server.
+#[derive(Debug)]
+pub struct Sandbox {
+    addr: SocketAddr,
+    state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Sandbox {
+    /// Opens the database at `db_path` (`:memory:` allowed) and serves the
+    /// API on `listener` until [`Sandbox::shutdown`].
+    pub async fn start(
+        listener: TcpListener,
+        db_path: &str,
+        config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Sandbox, StartError> {
+        let state = AppState {
+            db: Arc::new(Db::open(db_path)?),
+            clock,
+            config: Arc::new(config),
+        };
+        let addr = listener.local_addr()?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let app = routes::router(state.clone());
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await
+        });
+        Ok(Sandbox {
+            addr,
+            state,
+            shutdown: Some(tx),
+            task,
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://<addr>`
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The server's shared state (database, clock, config).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Recomputes the ledger and reports every invariant violation.
+    pub fn check_ledger(&self) -> Result<InvariantReport, Problem> {
+        self.state
+            .db
+            .read(|c| Ok(SqliteLedger::new(c).check_invariants()?))
+    }
+
+    /// Stops accepting connections and waits for the server task.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
 }
 
 /// Runs the server from parsed command-line arguments until Ctrl-C.
 pub fn run_cli(args: config::Args) -> ExitCode {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .try_init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(err) => {
@@ -23,19 +146,28 @@ pub fn run_cli(args: config::Args) -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(args.listen).await {
+        let listener = match TcpListener::bind(args.listen).await {
             Ok(l) => l,
             Err(err) => {
                 eprintln!("imwallet-sandbox: cannot listen on {}: {err}", args.listen);
                 return ExitCode::FAILURE;
             }
         };
-        match axum::serve(listener, router()).await {
-            Ok(()) => ExitCode::SUCCESS,
+        let config = Config {
+            sandbox_endpoints: !args.no_sandbox_endpoints,
+            ..Config::default()
+        };
+        let sandbox = match Sandbox::start(listener, &args.db, config, Arc::new(SystemClock)).await
+        {
+            Ok(s) => s,
             Err(err) => {
                 eprintln!("imwallet-sandbox: {err}");
-                ExitCode::FAILURE
+                return ExitCode::FAILURE;
             }
-        }
+        };
+        tracing::info!(url = %sandbox.base_url(), db = %args.db, "sandbox listening");
+        let _ = tokio::signal::ctrl_c().await;
+        sandbox.shutdown().await;
+        ExitCode::SUCCESS
     })
 }

@@ -1,0 +1,231 @@
+//! Who is calling: developer apps by `X-Api-Key`, users by bearer access
+//! token. Sessions are token families: a refresh rotates both tokens within
+//! the family; presenting an already-rotated refresh token revokes the whole
+//! family (reuse detection). Only SHA-256 digests of keys and tokens are
+//! stored.
+
+use crate::problem::{ErrorCode, Problem};
+use crate::secrets::{new_id, new_token, sha256_hex};
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::{HeaderMap, request::Parts};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+/// A developer app authenticated by its API key.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// The app's id.
+    pub id: String,
+}
+
+/// A user authenticated by an access token (the app is checked too).
+#[derive(Debug, Clone)]
+pub struct User {
+    /// The calling app.
+    pub app: App,
+    /// The user's id.
+    pub id: String,
+    /// The token family (session) of the access token.
+    pub family: String,
+}
+
+/// Looks up the app of an API key.
+pub fn app_for_key(conn: &Connection, key: &str) -> Result<Option<App>, Problem> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM apps WHERE key_hash = ?1")?;
+    Ok(stmt
+        .query_row([sha256_hex(key.as_bytes())], |r| r.get(0))
+        .optional()?
+        .map(|id| App { id }))
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+impl FromRequestParts<AppState> for App {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<App, Problem> {
+        let key =
+            header(&parts.headers, "x-api-key").ok_or(Problem::of(ErrorCode::MissingApiKey))?;
+        state
+            .db
+            .read(|c| app_for_key(c, key))?
+            .ok_or(Problem::of(ErrorCode::InvalidApiKey))
+    }
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    header(headers, "authorization").and_then(|v| {
+        v.strip_prefix("Bearer ")
+            .or_else(|| v.strip_prefix("bearer "))
+    })
+}
+
+/// Resolves an access token to (user, family) if valid at `now`.
+pub fn user_for_token(
+    conn: &Connection,
+    token: &str,
+    now: i64,
+) -> Result<Option<(String, String)>, Problem> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.user_id, t.family FROM access_tokens t JOIN token_families f ON f.id = t.family
+         WHERE t.hash = ?1 AND t.expires_at > ?2 AND f.revoked = 0",
+    )?;
+    Ok(stmt
+        .query_row(params![sha256_hex(token.as_bytes()), now], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?)
+}
+
+impl FromRequestParts<AppState> for User {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<User, Problem> {
+        let app = App::from_request_parts(parts, state).await?;
+        let token = bearer(&parts.headers).ok_or(Problem::of(ErrorCode::Unauthorized))?;
+        let now = state.now();
+        let (id, family) = state
+            .db
+            .read(|c| user_for_token(c, token, now))?
+            .ok_or(Problem::of(ErrorCode::InvalidToken))?;
+        Ok(User { app, id, family })
+    }
+}
+
+/// A freshly issued token pair.
+#[derive(Debug, Serialize)]
+pub struct Tokens {
+    /// The user the tokens belong to.
+    pub user_id: String,
+    /// Short-lived bearer token.
+    pub access_token: String,
+    /// Single-use token to get the next pair.
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+}
+
+/// Starts a new session (token family) for a user and issues its first pair.
+pub fn start_session(
+    conn: &Connection,
+    state: &AppState,
+    user_id: &str,
+) -> Result<Tokens, Problem> {
+    let family = new_id("fam");
+    conn.prepare_cached(
+        "INSERT INTO token_families (id, user_id, created_at) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![family, user_id, state.now()])?;
+    issue_pair(conn, state, user_id, &family)
+}
+
+fn issue_pair(
+    conn: &Connection,
+    state: &AppState,
+    user_id: &str,
+    family: &str,
+) -> Result<Tokens, Problem> {
+    let now = state.now();
+    let access = new_token("at");
+    let refresh = new_token("rt");
+    conn.prepare_cached(
+        "INSERT INTO access_tokens (hash, family, user_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        sha256_hex(access.as_bytes()),
+        family,
+        user_id,
+        now + state.config.access_ttl_s * 1000
+    ])?;
+    conn.prepare_cached(
+        "INSERT INTO refresh_tokens (hash, family, user_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        sha256_hex(refresh.as_bytes()),
+        family,
+        user_id,
+        now + state.config.refresh_ttl_s * 1000
+    ])?;
+    Ok(Tokens {
+        user_id: user_id.to_owned(),
+        access_token: access,
+        refresh_token: refresh,
+        token_type: "Bearer",
+        expires_in: state.config.access_ttl_s,
+    })
+}
+
+/// Rotates a refresh token. A reused token revokes its family (the error is
+/// returned with the revocation kept).
+pub fn refresh(conn: &Connection, state: &AppState, token: &str) -> Result<Tokens, Problem> {
+    let hash = sha256_hex(token.as_bytes());
+    let row: Option<(String, String, i64, bool, bool)> = conn
+        .prepare_cached(
+            "SELECT r.family, r.user_id, r.expires_at, r.used, f.revoked FROM refresh_tokens r
+             JOIN token_families f ON f.id = r.family WHERE r.hash = ?1",
+        )?
+        .query_row([&hash], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?;
+    let Some((family, user_id, expires_at, used, revoked)) = row else {
+        return Err(Problem::of(ErrorCode::InvalidRefreshToken));
+    };
+    if used {
+        revoke_family(conn, &family)?;
+        record_event(conn, &user_id, "refresh_token_reuse_detected", state.now())?;
+        return Err(Problem::of(ErrorCode::RefreshTokenReused).keeping_writes());
+    }
+    if revoked || expires_at <= state.now() {
+        return Err(Problem::of(ErrorCode::InvalidRefreshToken));
+    }
+    conn.prepare_cached("UPDATE refresh_tokens SET used = 1 WHERE hash = ?1")?
+        .execute([&hash])?;
+    // The old access token of the family dies with the rotation.
+    conn.prepare_cached("DELETE FROM access_tokens WHERE family = ?1")?
+        .execute([&family])?;
+    issue_pair(conn, state, &user_id, &family)
+}
+
+/// Revokes one session.
+pub fn revoke_family(conn: &Connection, family: &str) -> Result<(), Problem> {
+    conn.prepare_cached("UPDATE token_families SET revoked = 1 WHERE id = ?1")?
+        .execute([family])?;
+    Ok(())
+}
+
+/// Revokes every session of a user except `keep`.
+pub fn revoke_all(conn: &Connection, user_id: &str, keep: Option<&str>) -> Result<(), Problem> {
+    conn.prepare_cached(
+        "UPDATE token_families SET revoked = 1 WHERE user_id = ?1 AND id != COALESCE(?2, '')",
+    )?
+    .execute(params![user_id, keep])?;
+    Ok(())
+}
+
+/// Appends to a user's security log.
+pub fn record_event(conn: &Connection, user_id: &str, kind: &str, at: i64) -> Result<(), Problem> {
+    conn.prepare_cached("INSERT INTO security_events (user_id, kind, at) VALUES (?1, ?2, ?3)")?
+        .execute(params![user_id, kind, at])?;
+    Ok(())
+}
+
+/// Fails with `account_frozen` unless the user's account is active.
+pub fn require_active(conn: &Connection, user_id: &str) -> Result<(), Problem> {
+    let status: Option<(String, Option<String>)> = conn
+        .prepare_cached("SELECT status, frozen_reason FROM users WHERE id = ?1")?
+        .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match status {
+        Some((s, _)) if s == "active" => Ok(()),
+        Some((_, reason)) => Err(Problem::of(ErrorCode::AccountFrozen)
+            .with("frozen_reason", reason.unwrap_or_else(|| "self".into()))),
+        None => Err(Problem::of(ErrorCode::InvalidToken)),
+    }
+}

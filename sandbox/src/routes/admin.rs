@@ -1,0 +1,318 @@
+//! Sandbox-only operations that a real backend would do internally: the
+//! verification-code outbox, issuing coupons, reversals, completing
+//! withdrawals and reviewing risk holds. Disabled with
+//! `--no-sandbox-endpoints`.
+
+use super::history::coupon_json;
+use super::moves::{add_points, settle_payment, settle_transfer};
+use super::{positive, sandbox_only};
+use crate::auth::App;
+use crate::idempotency::{self, IdempotencyKey, Reply, Request};
+use crate::json::{Json, Query};
+use crate::ledger::{AccountRef, Journal, LedgerError, LedgerStore, SqliteLedger, SystemAccount};
+use crate::problem::{ErrorCode, Problem};
+use crate::secrets::new_id;
+use crate::state::AppState;
+use crate::txns::{self, Txn};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use imwallet_protocol::money::{Currency, MoneyWire};
+use rusqlite::{Connection, params};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Query of `GET /v1/sandbox/outbox`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxQuery {
+    #[serde(default)]
+    destination: Option<String>,
+}
+
+/// `GET /v1/sandbox/outbox`: the codes the sandbox "sent", newest first.
+pub async fn outbox(
+    State(state): State<AppState>,
+    _app: App,
+    Query(q): Query<OutboxQuery>,
+) -> Result<axum::Json<Value>, Problem> {
+    sandbox_only(&state)?;
+    let messages = state.db.read(|c| {
+        let mut stmt = c.prepare_cached(
+            "SELECT channel, destination, purpose, code, sent_at FROM outbox
+             WHERE ?1 IS NULL OR destination = ?1 ORDER BY id DESC LIMIT 100",
+        )?;
+        let rows = stmt.query_map([&q.destination], |r| {
+            Ok(json!({
+                "channel": r.get::<_, String>(0)?,
+                "destination": r.get::<_, String>(1)?,
+                "purpose": r.get::<_, String>(2)?,
+                "code": r.get::<_, String>(3)?,
+                "sent_at": r.get::<_, i64>(4)?,
+            }))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    })?;
+    Ok(axum::Json(json!({"messages": messages})))
+}
+
+/// Body of `POST /v1/sandbox/coupons`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCoupon {
+    user_id: String,
+    kind: String,
+    #[serde(default)]
+    amount_off: Option<MoneyWire>,
+    #[serde(default)]
+    percent_off_bps: Option<u32>,
+    min_spend: MoneyWire,
+    expires_at: i64,
+}
+
+/// `POST /v1/sandbox/coupons`: gives a user a coupon.
+pub async fn issue_coupon(
+    State(state): State<AppState>,
+    _app: App,
+    body: Json<NewCoupon>,
+) -> Result<(StatusCode, axum::Json<Value>), Problem> {
+    sandbox_only(&state)?;
+    let req = body.value;
+    let min_spend = imwallet_protocol::money::Money::try_from(&req.min_spend)?;
+    if min_spend.is_negative() {
+        return Err(Problem::new(
+            ErrorCode::NonPositiveAmount,
+            "min_spend must not be negative",
+        ));
+    }
+    let (value, currency): (i64, Currency) =
+        match (req.kind.as_str(), &req.amount_off, req.percent_off_bps) {
+            ("fixed", Some(off), None) => {
+                let off = positive(off)?;
+                if off.currency != min_spend.currency {
+                    return Err(Problem::of(ErrorCode::CurrencyMismatch));
+                }
+                (off.minor, off.currency)
+            }
+            ("percent", None, Some(bps)) if (1..=10_000).contains(&bps) => {
+                (i64::from(bps), min_spend.currency)
+            }
+            _ => {
+                return Err(Problem::new(
+                    ErrorCode::InvalidValue,
+                    "kind fixed needs amount_off; kind percent needs percent_off_bps 1..=10000",
+                ));
+            }
+        };
+    let id = new_id("cpn");
+    let now = state.now();
+    let view = state.db.write(|c| {
+        let exists: bool = c.query_row("SELECT COUNT(*) FROM users WHERE id = ?1", [&req.user_id], |r| {
+            r.get::<_, i64>(0).map(|n| n > 0)
+        })?;
+        if !exists {
+            return Err(Problem::of(ErrorCode::UserNotFound));
+        }
+        c.execute(
+            "INSERT INTO coupons (id, user_id, kind, currency, value, min_spend, expires_at, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![id, req.user_id, req.kind, currency.code(), value, min_spend.minor, req.expires_at, now],
+        )?;
+        coupon_json(c, &id, now)
+    })?;
+    Ok((StatusCode::CREATED, axum::Json(view)))
+}
+
+fn viewer(t: &Txn) -> String {
+    t.user_id.clone().unwrap_or_default()
+}
+
+fn txn_or_404(c: &Connection, id: &str) -> Result<Txn, Problem> {
+    txns::load(c, id)?.ok_or(Problem::of(ErrorCode::TransactionNotFound))
+}
+
+/// `POST /v1/sandbox/transactions/{transaction_id}/reverse`: books the exact
+/// opposite of a completed transaction's journals as a new `reversal`
+/// transaction. Refused if it would overdraw a wallet or merchant.
+pub async fn reverse(
+    State(state): State<AppState>,
+    app: App,
+    key: IdempotencyKey,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    sandbox_only(&state)?;
+    let route = format!("POST /v1/sandbox/transactions/{id}/reverse");
+    let request = Request {
+        app: &app.id,
+        user: None,
+        route: &route,
+        body: b"",
+    };
+    idempotency::run(&state, &key, request, |c| {
+        let t = txn_or_404(c, &id)?;
+        if t.status == "reversed" || t.reversed_by.is_some() {
+            return Err(Problem::of(ErrorCode::AlreadyReversed));
+        }
+        if t.status != "completed" || t.kind == "reversal" {
+            return Err(Problem::new(
+                ErrorCode::NotReversible,
+                "only completed transactions can be reversed",
+            ));
+        }
+        let ledger = SqliteLedger::new(c);
+        let rev_id = new_id("txn");
+        let mut journal = Journal::new(&rev_id);
+        for part in [
+            t.id.clone(),
+            format!("{}/release", t.id),
+            format!("{}/settle", t.id),
+        ] {
+            match ledger.journal(&part) {
+                Ok(j) => journal.lines.extend(j.reversed(&rev_id).lines),
+                Err(LedgerError::UnknownJournal(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let now = state.now();
+        ledger.post(&journal, now)?;
+        if let Some(user) = &t.user_id {
+            add_points(c, user, &rev_id, t.points_redeemed - t.points_earned, now)?;
+        }
+        let r = Txn {
+            id: rev_id.clone(),
+            kind: "reversal".into(),
+            status: "completed".into(),
+            user_id: t.user_id.clone(),
+            counterparty_user: t.counterparty_user.clone(),
+            merchant_id: t.merchant_id.clone(),
+            card_id: t.card_id.clone(),
+            amount_minor: t.amount_minor,
+            currency: t.currency.clone(),
+            reversal_of: Some(t.id.clone()),
+            created_at: now,
+            ..Txn::default()
+        };
+        txns::insert(c, &r)?;
+        txns::set_status(c, &t.id, "reversed", Some(&rev_id), now)?;
+        Ok(Reply::created(txns::view(c, &r, &viewer(&t))?))
+    })
+}
+
+/// `POST /v1/sandbox/withdrawals/{transaction_id}/complete`: the payout
+/// reached the card.
+pub async fn complete_withdrawal(
+    State(state): State<AppState>,
+    app: App,
+    key: IdempotencyKey,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    sandbox_only(&state)?;
+    let route = format!("POST /v1/sandbox/withdrawals/{id}/complete");
+    let request = Request {
+        app: &app.id,
+        user: None,
+        route: &route,
+        body: b"",
+    };
+    idempotency::run(&state, &key, request, |c| {
+        let t = txn_or_404(c, &id)?;
+        if t.kind != "withdrawal" {
+            return Err(Problem::of(ErrorCode::TransactionNotFound));
+        }
+        if t.status != "pending" {
+            return Err(Problem::of(ErrorCode::WithdrawalNotPending));
+        }
+        let amount = t.amount()?;
+        let now = state.now();
+        let journal = Journal::new(format!("{}/settle", t.id)).transfer(
+            AccountRef::system(SystemAccount::WithdrawalClearing, amount.currency),
+            AccountRef::system(SystemAccount::CardSettlement, amount.currency),
+            amount.minor - t.fee,
+        );
+        SqliteLedger::new(c).post(&journal, now)?;
+        txns::set_status(c, &t.id, "completed", None, now)?;
+        let t = txn_or_404(c, &id)?;
+        Ok(Reply::ok(txns::view(c, &t, &viewer(&t))?))
+    })
+}
+
+fn held(c: &Connection, id: &str) -> Result<Txn, Problem> {
+    match txns::load(c, id)? {
+        Some(t) if t.status == "held" => Ok(t),
+        _ => Err(Problem::of(ErrorCode::HoldNotFound)),
+    }
+}
+
+/// `POST /v1/sandbox/risk/holds/{transaction_id}/release`: the reviewer
+/// approves; the held funds complete the original operation.
+pub async fn release_hold(
+    State(state): State<AppState>,
+    app: App,
+    key: IdempotencyKey,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    sandbox_only(&state)?;
+    let route = format!("POST /v1/sandbox/risk/holds/{id}/release");
+    let request = Request {
+        app: &app.id,
+        user: None,
+        route: &route,
+        body: b"",
+    };
+    idempotency::run(&state, &key, request, |c| {
+        let t = held(c, &id)?;
+        let cur = t.amount()?.currency;
+        let now = state.now();
+        let source = AccountRef::system(SystemAccount::RiskHold, cur);
+        let journal_id = format!("{}/release", t.id);
+        if t.kind == "payment" {
+            let earned = settle_payment(c, &t, &journal_id, source, now)?;
+            c.execute(
+                "UPDATE txns SET points_earned = ?2 WHERE id = ?1",
+                params![t.id, earned],
+            )?;
+        } else {
+            settle_transfer(c, &t, &journal_id, source, now)?;
+        }
+        txns::set_status(c, &t.id, "completed", None, now)?;
+        let t = txn_or_404(c, &id)?;
+        Ok(Reply::ok(txns::view(c, &t, &viewer(&t))?))
+    })
+}
+
+/// `POST /v1/sandbox/risk/holds/{transaction_id}/reject`: the reviewer
+/// refuses; funds, points and coupon go back to the user.
+pub async fn reject_hold(
+    State(state): State<AppState>,
+    app: App,
+    key: IdempotencyKey,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    sandbox_only(&state)?;
+    let route = format!("POST /v1/sandbox/risk/holds/{id}/reject");
+    let request = Request {
+        app: &app.id,
+        user: None,
+        route: &route,
+        body: b"",
+    };
+    idempotency::run(&state, &key, request, |c| {
+        let t = held(c, &id)?;
+        let ledger = SqliteLedger::new(c);
+        let original = ledger.journal(&t.id)?;
+        let now = state.now();
+        ledger.post(&original.reversed(format!("{}/reject", t.id)), now)?;
+        if let Some(user) = &t.user_id {
+            add_points(c, user, &t.id, t.points_redeemed, now)?;
+        }
+        if let Some(coupon) = &t.coupon_id {
+            c.execute(
+                "UPDATE coupons SET state = 'available', used_by = NULL WHERE id = ?1",
+                [coupon],
+            )?;
+        }
+        txns::set_status(c, &t.id, "rejected", None, now)?;
+        let t = txn_or_404(c, &id)?;
+        Ok(Reply::ok(txns::view(c, &t, &viewer(&t))?))
+    })
+}

@@ -1,0 +1,145 @@
+//! The HTTP surface: one route table that both builds the router and can be
+//! listed (the contract test compares it with `api/openapi.yaml`), plus the
+//! small helpers handlers share.
+
+mod accounts;
+mod admin;
+mod cards;
+mod history;
+mod merchants;
+mod meta;
+mod moves;
+
+use crate::problem::{ErrorCode, Problem};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{MethodRouter, delete, get, patch, post};
+use imwallet_protocol::money::{Money, MoneyWire};
+use std::collections::BTreeMap;
+
+/// One served operation.
+pub struct Route {
+    /// `GET`, `POST`, `PATCH` or `DELETE`.
+    pub method: &'static str,
+    /// Path in OpenAPI/axum syntax (`/v1/cards/{card_id}`).
+    pub path: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+macro_rules! table {
+    ($($method:ident $path:literal => $handler:path),* $(,)?) => {
+        vec![$(Route {
+            method: stringify!($method),
+            path: $path,
+            handler: table!(@m $method)($handler),
+        }),*]
+    };
+    (@m GET) => { get };
+    (@m POST) => { post };
+    (@m PATCH) => { patch };
+    (@m DELETE) => { delete };
+}
+
+/// Every route of the API.
+pub fn table() -> Vec<Route> {
+    table! {
+        GET "/healthz" => meta::healthz,
+        POST "/v1/apps" => meta::create_app,
+        GET "/v1/apps/current" => meta::current_app,
+        POST "/v1/verification-codes" => accounts::send_code,
+        POST "/v1/users" => accounts::register,
+        POST "/v1/auth/login" => accounts::login,
+        POST "/v1/auth/login/verify" => accounts::login_verify,
+        POST "/v1/auth/refresh" => accounts::refresh,
+        POST "/v1/auth/logout" => accounts::logout,
+        POST "/v1/auth/password-reset" => accounts::password_reset,
+        GET "/v1/me" => accounts::me,
+        PATCH "/v1/me" => accounts::update_me,
+        POST "/v1/me/password" => accounts::change_password,
+        POST "/v1/me/freeze" => accounts::freeze,
+        POST "/v1/me/unfreeze" => accounts::unfreeze,
+        GET "/v1/me/security-events" => accounts::security_events,
+        GET "/v1/balances" => history::balances,
+        POST "/v1/cards" => cards::bind,
+        GET "/v1/cards" => cards::list,
+        POST "/v1/cards/{card_id}/verify" => cards::verify,
+        DELETE "/v1/cards/{card_id}" => cards::remove,
+        POST "/v1/quotes" => moves::quote,
+        POST "/v1/top-ups" => moves::top_up,
+        POST "/v1/payments" => moves::pay,
+        POST "/v1/transfers" => moves::transfer,
+        POST "/v1/withdrawals" => moves::withdraw,
+        POST "/v1/fx/quotes" => moves::fx_quote,
+        POST "/v1/fx/conversions" => moves::fx_convert,
+        GET "/v1/transactions" => history::list,
+        GET "/v1/transactions/{transaction_id}" => history::get_one,
+        GET "/v1/points" => history::points,
+        GET "/v1/coupons" => history::coupons,
+        GET "/v1/risk/holds" => history::holds,
+        POST "/v1/merchants" => merchants::create,
+        GET "/v1/merchants/{merchant_id}" => merchants::get_one,
+        GET "/v1/merchants/{merchant_id}/qr" => merchants::qr,
+        GET "/v1/sandbox/outbox" => admin::outbox,
+        POST "/v1/sandbox/coupons" => admin::issue_coupon,
+        POST "/v1/sandbox/transactions/{transaction_id}/reverse" => admin::reverse,
+        POST "/v1/sandbox/withdrawals/{transaction_id}/complete" => admin::complete_withdrawal,
+        POST "/v1/sandbox/risk/holds/{transaction_id}/release" => admin::release_hold,
+        POST "/v1/sandbox/risk/holds/{transaction_id}/reject" => admin::reject_hold,
+    }
+}
+
+/// `(method, path)` of every route, for the contract test and docs.
+pub fn list() -> Vec<(&'static str, &'static str)> {
+    table().into_iter().map(|r| (r.method, r.path)).collect()
+}
+
+/// The router over the route table, with problem+json fallbacks and the
+/// body limit.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.body_limit;
+    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
+    for route in table() {
+        let merged = match by_path.remove(route.path) {
+            Some(existing) => existing.merge(route.handler),
+            None => route.handler,
+        };
+        by_path.insert(route.path, merged);
+    }
+    let mut router = Router::new();
+    for (path, handler) in by_path {
+        router = router.route(path, handler);
+    }
+    router
+        .fallback(|| async { Problem::of(ErrorCode::RouteNotFound) })
+        .method_not_allowed_fallback(|| async { Problem::of(ErrorCode::MethodNotAllowed) })
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+/// Parses a wire amount that must be positive.
+pub fn positive(wire: &MoneyWire) -> Result<Money, Problem> {
+    let money = Money::try_from(wire)?;
+    if !money.is_positive() {
+        return Err(Problem::of(ErrorCode::NonPositiveAmount));
+    }
+    Ok(money)
+}
+
+/// Fails with `sandbox_disabled` when sandbox-only endpoints are off.
+pub fn sandbox_only(state: &AppState) -> Result<(), Problem> {
+    if state.config.sandbox_endpoints {
+        Ok(())
+    } else {
+        Err(Problem::of(ErrorCode::SandboxDisabled))
+    }
+}
+
+/// Runs blocking work (password hashing) off the async workers.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Problem> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(Problem::internal)
+}

@@ -1,0 +1,732 @@
+//! Money-moving operations: quotes, top-up, payment, transfer, withdrawal and
+//! FX conversion. Each runs under [`idempotency::run`]: account must be
+//! active, the velocity rule is applied, the fee quote is computed by
+//! [`fees`], the ledger journal is posted and the transaction row written, in
+//! one SQLite transaction.
+
+use super::accounts::{user_by_destination, user_destination};
+use super::cards::active_card;
+use super::positive;
+use crate::auth::{self, User};
+use crate::codes::{self, Destination, Purpose};
+use crate::fees::{self, Operation, Quote};
+use crate::idempotency::{self, IdempotencyKey, Reply, Request};
+use crate::json::Json;
+use crate::ledger::{AccountRef, Journal, LedgerStore, SqliteLedger, SystemAccount};
+use crate::problem::{ErrorCode, Problem};
+use crate::secrets::new_id;
+use crate::state::AppState;
+use crate::txns::{self, Txn};
+use crate::{fx, qr, risk};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use imwallet_protocol::money::{Currency, Money, MoneyWire};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+fn reply(conn: &Connection, t: &Txn, viewer: &str) -> Result<Reply, Problem> {
+    let body = txns::view(conn, t, viewer)?;
+    Ok(Reply {
+        status: if t.status == "held" {
+            StatusCode::ACCEPTED
+        } else {
+            StatusCode::CREATED
+        },
+        body,
+    })
+}
+
+fn gate(conn: &Connection, state: &AppState, user: &str) -> Result<(), Problem> {
+    auth::require_active(conn, user)?;
+    risk::velocity_gate(conn, &state.config.risk, user, state.now())
+}
+
+/// Body of `POST /v1/quotes`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteRequest {
+    operation: Operation,
+    amount: MoneyWire,
+    #[serde(default)]
+    coupon_id: Option<String>,
+    #[serde(default)]
+    points: Option<i64>,
+}
+
+/// `POST /v1/quotes`: the exact amounts an operation would post.
+pub async fn quote(
+    State(state): State<AppState>,
+    user: User,
+    body: Json<QuoteRequest>,
+) -> Result<axum::Json<Quote>, Problem> {
+    let req = body.value;
+    let amount = positive(&req.amount)?;
+    let q = if req.operation == Operation::Payment {
+        let now = state.now();
+        let discount = match &req.coupon_id {
+            Some(id) => state
+                .db
+                .read(|c| coupon_discount(c, &user.id, id, amount, now))?,
+            None => 0,
+        };
+        fees::payment(
+            &state.config.fees,
+            amount,
+            discount,
+            req.points.unwrap_or(0),
+        )?
+    } else {
+        if req.coupon_id.is_some() || req.points.is_some() {
+            return Err(Problem::new(
+                ErrorCode::InvalidValue,
+                "coupon_id and points apply to payments only",
+            ));
+        }
+        fees::simple(&state.config.fees, req.operation, amount)?
+    };
+    Ok(axum::Json(q))
+}
+
+/// Body of `POST /v1/top-ups`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopUpRequest {
+    card_id: String,
+    amount: MoneyWire,
+}
+
+/// `POST /v1/top-ups`: charges a bound card; the wallet receives the amount
+/// minus the top-up fee.
+pub async fn top_up(
+    State(state): State<AppState>,
+    user: User,
+    key: IdempotencyKey,
+    body: Json<TopUpRequest>,
+) -> Result<Response, Problem> {
+    let amount = positive(&body.value.amount)?;
+    let req = &body.value;
+    let request = Request {
+        app: &user.app.id,
+        user: Some(&user.id),
+        route: "POST /v1/top-ups",
+        body: &body.raw,
+    };
+    idempotency::run(&state, &key, request, |c| {
+        auth::require_active(c, &user.id)?;
+        let behavior = active_card(c, &user.id, &req.card_id)?;
+        match behavior.as_str() {
+            "decline" => return Err(Problem::of(ErrorCode::CardDeclined)),
+            "insufficient_funds" => return Err(Problem::of(ErrorCode::CardInsufficientFunds)),
+            _ => {}
+        }
+        let q = fees::simple(&state.config.fees, Operation::TopUp, amount)?;
+        let cur = amount.currency;
+        let now = state.now();
+        let t = Txn {
+            id: new_id("txn"),
+            kind: "top_up".into(),
+            status: "completed".into(),
+            user_id: Some(user.id.clone()),
+            card_id: Some(req.card_id.clone()),
+            amount_minor: amount.minor,
+            currency: cur.code().into(),
+            fee: q.fee.minor,
+            created_at: now,
+            ..Txn::default()
+        };
+        let mut journal = Journal::new(&t.id);
+        journal.lines = vec![
+            line(
+                AccountRef::system(SystemAccount::CardFunding, cur),
+                -q.debit.minor,
+            ),
+            line(AccountRef::user(&user.id, cur), q.credit.minor),
+            line(
+                AccountRef::system(SystemAccount::FeeRevenue, cur),
+                q.fee.minor,
+            ),
+        ];
+        SqliteLedger::new(c).post(&journal, now)?;
+        txns::insert(c, &t)?;
+        reply(c, &t, &user.id)
+    })
+}
+
+fn line(account: AccountRef, minor: i64) -> crate::ledger::Line {
+    crate::ledger::Line { account, minor }
+}
+
+/// The discount a coupon gives on `amount`, after checking it applies.
+pub fn coupon_discount(
+    conn: &Connection,
+    user_id: &str,
+    coupon_id: &str,
+    amount: Money,
+    now: i64,
+) -> Result<i64, Problem> {
+    let row: Option<(String, String, i64, i64, i64, String)> = conn
+        .prepare_cached(
+            "SELECT kind, currency, value, min_spend, expires_at, state FROM coupons WHERE id = ?1 AND user_id = ?2",
+        )?
+        .query_row([coupon_id, user_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })
+        .optional()?;
+    let Some((kind, currency, value, min_spend, expires_at, coupon_state)) = row else {
+        return Err(Problem::of(ErrorCode::CouponNotFound));
+    };
+    if coupon_state == "used" {
+        return Err(Problem::of(ErrorCode::CouponAlreadyUsed));
+    }
+    if expires_at <= now {
+        return Err(Problem::of(ErrorCode::CouponExpired));
+    }
+    if currency != amount.currency.code() {
+        return Err(Problem::new(
+            ErrorCode::CurrencyMismatch,
+            "the coupon is for another currency",
+        ));
+    }
+    if amount.minor < min_spend {
+        return Err(Problem::of(ErrorCode::CouponMinSpendNotMet));
+    }
+    Ok(if kind == "percent" {
+        // half-up on the minor unit, like every fee line
+        ((i128::from(amount.minor) * i128::from(value) + 5_000) / 10_000) as i64
+    } else {
+        value.min(amount.minor)
+    })
+}
+
+/// Body of `POST /v1/payments`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PayRequest {
+    #[serde(default)]
+    merchant_id: Option<String>,
+    #[serde(default)]
+    payload: Option<String>,
+    #[serde(default)]
+    amount: Option<MoneyWire>,
+    #[serde(default)]
+    coupon_id: Option<String>,
+    #[serde(default)]
+    points: Option<i64>,
+    #[serde(default)]
+    memo: Option<String>,
+}
+
+fn merchant_currency(conn: &Connection, merchant_id: &str) -> Result<Currency, Problem> {
+    let code: String = conn
+        .prepare_cached("SELECT currency FROM merchants WHERE id = ?1")?
+        .query_row([merchant_id], |r| r.get(0))
+        .optional()?
+        .ok_or(Problem::of(ErrorCode::MerchantNotFound))?;
+    Currency::from_code(&code).map_err(Problem::internal)
+}
+
+/// Posts the settlement of a payment from `source` (the user, or the risk
+/// hold): merchant gets the amount less its fee, coupon and points are
+/// funded by marketing and the points liability, earned points are booked.
+pub fn settle_payment(
+    conn: &Connection,
+    t: &Txn,
+    journal_id: &str,
+    source: AccountRef,
+    now: i64,
+) -> Result<i64, Problem> {
+    let amount = t.amount()?;
+    let cur = amount.currency;
+    let user_pays = amount.minor - t.discount - t.points_redeemed;
+    let earned = user_pays / 100;
+    let merchant = t.merchant_id.as_deref().unwrap_or_default();
+    let mut journal = Journal::new(journal_id);
+    journal.lines = vec![
+        line(source, -user_pays),
+        line(
+            AccountRef::system(SystemAccount::Marketing, cur),
+            -t.discount - earned,
+        ),
+        line(
+            AccountRef::system(SystemAccount::PointsLiability, cur),
+            earned - t.points_redeemed,
+        ),
+        line(AccountRef::merchant(merchant, cur), amount.minor - t.fee),
+        line(AccountRef::system(SystemAccount::FeeRevenue, cur), t.fee),
+    ];
+    SqliteLedger::new(conn).post(&journal, now)?;
+    if let Some(user) = &t.user_id {
+        add_points(conn, user, &t.id, earned, now)?;
+    }
+    Ok(earned)
+}
+
+/// Adds (or with a negative delta removes, clamped at zero) points.
+pub fn add_points(
+    conn: &Connection,
+    user: &str,
+    txn: &str,
+    delta: i64,
+    now: i64,
+) -> Result<(), Problem> {
+    if delta == 0 {
+        return Ok(());
+    }
+    let balance: i64 = conn
+        .prepare_cached("SELECT balance FROM points WHERE user_id = ?1")?
+        .query_row([user], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    let delta = delta.max(-balance);
+    conn.prepare_cached(
+        "INSERT INTO points (user_id, balance) VALUES (?1, ?2)
+         ON CONFLICT (user_id) DO UPDATE SET balance = balance + ?2",
+    )?
+    .execute(params![user, delta])?;
+    conn.prepare_cached(
+        "INSERT INTO points_events (user_id, txn_id, delta, at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![user, txn, delta, now])?;
+    Ok(())
+}
+
+/// `POST /v1/payments`: pays a merchant by id or by a scanned payload, with
+/// an optional coupon and points.
+pub async fn pay(
+    State(state): State<AppState>,
+    user: User,
+    key: IdempotencyKey,
+    body: Json<PayRequest>,
+) -> Result<Response, Problem> {
+    let req = &body.value;
+    let (merchant_id, payload_amount) = match (&req.merchant_id, &req.payload) {
+        (Some(id), None) => (id.clone(), None),
+        (None, Some(payload)) => {
+            let scanned = qr::read(payload).ok_or(Problem::new(
+                ErrorCode::InvalidPayload,
+                "not a merchant code issued by this wallet",
+            ))?;
+            (scanned.merchant_id, scanned.amount)
+        }
+        _ => return Err(Problem::of(ErrorCode::InvalidPayee)),
+    };
+    let requested = req.amount.as_ref().map(positive).transpose()?;
+    if req.points.is_some_and(|p| p < 0) {
+        return Err(Problem::new(
+            ErrorCode::InvalidValue,
+            "points must not be negative",
+        ));
+    }
+    let request = Request {
+        app: &user.app.id,
+        user: Some(&user.id),
+        route: "POST /v1/payments",
+        body: &body.raw,
+    };
+    idempotency::run(&state, &key, request, |c| {
+        gate(c, &state, &user.id)?;
+        let currency = merchant_currency(c, &merchant_id)?;
+        let amount = match (requested, &payload_amount) {
+            (Some(a), None) => a,
+            (None, Some(text)) => Money::parse(text, currency)?,
+            (Some(a), Some(text)) => {
+                if Money::parse(text, currency)? != a {
+                    return Err(Problem::new(
+                        ErrorCode::InvalidPayload,
+                        "amount differs from the code's amount",
+                    ));
+                }
+                a
+            }
+            (None, None) => {
+                return Err(Problem::new(
+                    ErrorCode::MissingField,
+                    "missing field `amount`",
+                ));
+            }
+        };
+        if amount.currency != currency {
+            return Err(Problem::new(
+                ErrorCode::CurrencyMismatch,
+                "pay in the merchant's currency",
+            ));
+        }
+        let now = state.now();
+        let discount = match &req.coupon_id {
+            Some(id) => coupon_discount(c, &user.id, id, amount, now)?,
+            None => 0,
+        };
+        let points = req.points.unwrap_or(0);
+        let q = fees::payment(&state.config.fees, amount, discount, points)?;
+        if points > 0 {
+            let have: i64 = c
+                .prepare_cached("SELECT balance FROM points WHERE user_id = ?1")?
+                .query_row([&user.id], |r| r.get(0))
+                .optional()?
+                .unwrap_or(0);
+            if have < points {
+                return Err(Problem::of(ErrorCode::InsufficientPoints));
+            }
+        }
+        let held = risk::must_hold(&state.config.risk, amount);
+        let mut t = Txn {
+            id: new_id("txn"),
+            kind: "payment".into(),
+            status: if held { "held" } else { "completed" }.into(),
+            user_id: Some(user.id.clone()),
+            merchant_id: Some(merchant_id.clone()),
+            amount_minor: amount.minor,
+            currency: currency.code().into(),
+            fee: q.fee.minor,
+            discount: q.discount.minor,
+            points_redeemed: q.points_redeemed,
+            coupon_id: req.coupon_id.clone(),
+            memo: req.memo.clone(),
+            created_at: now,
+            ..Txn::default()
+        };
+        if let Some(coupon) = &req.coupon_id {
+            c.execute(
+                "UPDATE coupons SET state = 'used', used_by = ?2 WHERE id = ?1",
+                [coupon, &t.id],
+            )?;
+        }
+        add_points(c, &user.id, &t.id, -q.points_redeemed, now)?;
+        let user_account = AccountRef::user(&user.id, currency);
+        if held {
+            let journal = Journal::new(&t.id).transfer(
+                user_account,
+                AccountRef::system(SystemAccount::RiskHold, currency),
+                q.debit.minor,
+            );
+            SqliteLedger::new(c).post(&journal, now)?;
+        } else {
+            t.points_earned = settle_payment(c, &t, &t.id.clone(), user_account, now)?;
+        }
+        txns::insert(c, &t)?;
+        reply(c, &t, &user.id)
+    })
+}
+
+/// Recipient of a transfer: exactly one field.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipient {
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    user_id: Option<String>,
+}
+
+/// Body of `POST /v1/transfers`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    to: Recipient,
+    amount: MoneyWire,
+    #[serde(default)]
+    memo: Option<String>,
+}
+
+fn resolve_recipient(conn: &Connection, to: &Recipient) -> Result<String, Problem> {
+    let found = match (&to.phone, &to.email, &to.user_id) {
+        (Some(p), None, None) => user_by_destination(conn, &Destination::phone(p)?)?,
+        (None, Some(e), None) => user_by_destination(conn, &Destination::email(e)?)?,
+        (None, None, Some(id)) => conn
+            .prepare_cached("SELECT id FROM users WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?,
+        _ => {
+            return Err(Problem::new(
+                ErrorCode::InvalidRecipient,
+                "give exactly one of phone, email and user_id",
+            ));
+        }
+    };
+    found.ok_or(Problem::of(ErrorCode::RecipientNotFound))
+}
+
+/// Posts a transfer's delivery from `source` to the recipient.
+pub fn settle_transfer(
+    conn: &Connection,
+    t: &Txn,
+    journal_id: &str,
+    source: AccountRef,
+    now: i64,
+) -> Result<(), Problem> {
+    let amount = t.amount()?;
+    let cur = amount.currency;
+    let to = t.counterparty_user.as_deref().unwrap_or_default();
+    let mut journal = Journal::new(journal_id);
+    journal.lines = vec![
+        line(source, -amount.minor),
+        line(AccountRef::user(to, cur), amount.minor - t.fee),
+        line(AccountRef::system(SystemAccount::FeeRevenue, cur), t.fee),
+    ];
+    SqliteLedger::new(conn).post(&journal, now)?;
+    Ok(())
+}
+
+/// `POST /v1/transfers`: sends money to another user.
+pub async fn transfer(
+    State(state): State<AppState>,
+    user: User,
+    key: IdempotencyKey,
+    body: Json<TransferRequest>,
+) -> Result<Response, Problem> {
+    let amount = positive(&body.value.amount)?;
+    let req = &body.value;
+    if req.memo.as_ref().is_some_and(|m| m.chars().count() > 140) {
+        return Err(Problem::new(
+            ErrorCode::InvalidValue,
+            "memo has at most 140 characters",
+        ));
+    }
+    let request = Request {
+        app: &user.app.id,
+        user: Some(&user.id),
+        route: "POST /v1/transfers",
+        body: &body.raw,
+    };
+    idempotency::run(&state, &key, request, |c| {
+        gate(c, &state, &user.id)?;
+        let to = resolve_recipient(c, &req.to)?;
+        if to == user.id {
+            return Err(Problem::new(
+                ErrorCode::InvalidRecipient,
+                "cannot transfer to yourself",
+            ));
+        }
+        let q = fees::simple(&state.config.fees, Operation::Transfer, amount)?;
+        let now = state.now();
+        let held = risk::must_hold(&state.config.risk, amount);
+        let t = Txn {
+            id: new_id("txn"),
+            kind: "transfer".into(),
+            status: if held { "held" } else { "completed" }.into(),
+            user_id: Some(user.id.clone()),
+            counterparty_user: Some(to),
+            amount_minor: amount.minor,
+            currency: amount.currency.code().into(),
+            fee: q.fee.minor,
+            memo: req.memo.clone(),
+            created_at: now,
+            ..Txn::default()
+        };
+        let source = AccountRef::user(&user.id, amount.currency);
+        if held {
+            let journal = Journal::new(&t.id).transfer(
+                source,
+                AccountRef::system(SystemAccount::RiskHold, amount.currency),
+                amount.minor,
+            );
+            SqliteLedger::new(c).post(&journal, now)?;
+        } else {
+            settle_transfer(c, &t, &t.id, source, now)?;
+        }
+        txns::insert(c, &t)?;
+        reply(c, &t, &user.id)
+    })
+}
+
+/// Body of `POST /v1/withdrawals`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawRequest {
+    card_id: String,
+    amount: MoneyWire,
+    code: String,
+}
+
+/// `POST /v1/withdrawals`: moves money to a bound card, confirmed by a
+/// `withdraw` code. Pending until the payout completes.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    user: User,
+    key: IdempotencyKey,
+    body: Json<WithdrawRequest>,
+) -> Result<Response, Problem> {
+    let amount = positive(&body.value.amount)?;
+    let req = &body.value;
+    let request = Request {
+        app: &user.app.id,
+        user: Some(&user.id),
+        route: "POST /v1/withdrawals",
+        body: &body.raw,
+    };
+    idempotency::run(&state, &key, request, |c| {
+        gate(c, &state, &user.id)?;
+        active_card(c, &user.id, &req.card_id)?;
+        let q = fees::simple(&state.config.fees, Operation::Withdrawal, amount)?;
+        let now = state.now();
+        let cur = amount.currency;
+        let balance = SqliteLedger::new(c).balance(&AccountRef::user(&user.id, cur))?;
+        if balance.minor < amount.minor {
+            return Err(Problem::of(ErrorCode::InsufficientFunds));
+        }
+        let dest = user_destination(c, &user.id)?;
+        codes::verify(
+            c,
+            &state.config.codes,
+            now,
+            dest.as_str(),
+            Purpose::Withdraw,
+            &req.code,
+        )?;
+        let t = Txn {
+            id: new_id("txn"),
+            kind: "withdrawal".into(),
+            status: "pending".into(),
+            user_id: Some(user.id.clone()),
+            card_id: Some(req.card_id.clone()),
+            amount_minor: amount.minor,
+            currency: cur.code().into(),
+            fee: q.fee.minor,
+            created_at: now,
+            ..Txn::default()
+        };
+        let mut journal = Journal::new(&t.id);
+        journal.lines = vec![
+            line(AccountRef::user(&user.id, cur), -q.debit.minor),
+            line(
+                AccountRef::system(SystemAccount::WithdrawalClearing, cur),
+                q.credit.minor,
+            ),
+            line(
+                AccountRef::system(SystemAccount::FeeRevenue, cur),
+                q.fee.minor,
+            ),
+        ];
+        SqliteLedger::new(c).post(&journal, now)?;
+        txns::insert(c, &t)?;
+        reply(c, &t, &user.id)
+    })
+}
+
+/// Body of `POST /v1/fx/quotes`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FxQuoteRequest {
+    sell: MoneyWire,
+    buy_currency: String,
+}
+
+const FX_QUOTE_TTL_MS: i64 = 60_000;
+
+/// `POST /v1/fx/quotes`: a rate and amounts valid for 60 seconds.
+pub async fn fx_quote(
+    State(state): State<AppState>,
+    user: User,
+    body: Json<FxQuoteRequest>,
+) -> Result<(StatusCode, axum::Json<Value>), Problem> {
+    let sell = positive(&body.value.sell)?;
+    let to = Currency::from_code(&body.value.buy_currency)?;
+    if to == sell.currency {
+        return Err(Problem::of(ErrorCode::SameCurrency));
+    }
+    let buy = fx::convert(sell, to).ok_or(Problem::of(ErrorCode::AmountOverflow))?;
+    if !buy.is_positive() {
+        return Err(Problem::new(
+            ErrorCode::NonPositiveAmount,
+            "the amount buys nothing",
+        ));
+    }
+    let id = new_id("fxq");
+    let rate = fx::rate_string(sell.currency, to);
+    let expires_at = state.now() + FX_QUOTE_TTL_MS;
+    state.db.write(|c| {
+        c.execute(
+            "INSERT INTO fx_quotes (id, user_id, sell_currency, sell_minor, buy_currency, buy_minor, rate, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![id, user.id, sell.currency.code(), sell.minor, to.code(), buy.minor, rate, expires_at],
+        )?;
+        Ok(())
+    })?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(
+            json!({"quote_id": id, "sell": sell, "buy": buy, "rate": rate, "expires_at": expires_at}),
+        ),
+    ))
+}
+
+/// Body of `POST /v1/fx/conversions`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FxConvertRequest {
+    quote_id: String,
+}
+
+/// `POST /v1/fx/conversions`: executes a quote between the user's balances.
+pub async fn fx_convert(
+    State(state): State<AppState>,
+    user: User,
+    key: IdempotencyKey,
+    body: Json<FxConvertRequest>,
+) -> Result<Response, Problem> {
+    let request = Request {
+        app: &user.app.id,
+        user: Some(&user.id),
+        route: "POST /v1/fx/conversions",
+        body: &body.raw,
+    };
+    let quote_id = &body.value.quote_id;
+    idempotency::run(&state, &key, request, |c| {
+        auth::require_active(c, &user.id)?;
+        let row: Option<(String, i64, String, i64, i64, bool)> = c
+            .query_row(
+                "SELECT sell_currency, sell_minor, buy_currency, buy_minor, expires_at, used FROM fx_quotes
+                 WHERE id = ?1 AND user_id = ?2",
+                [quote_id, &user.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            )
+            .optional()?;
+        let Some((sell_cur, sell_minor, buy_cur, buy_minor, expires_at, used)) = row else {
+            return Err(Problem::of(ErrorCode::FxQuoteNotFound));
+        };
+        let now = state.now();
+        if used {
+            return Err(Problem::of(ErrorCode::FxQuoteUsed));
+        }
+        if expires_at <= now {
+            return Err(Problem::of(ErrorCode::FxQuoteExpired));
+        }
+        let from = Currency::from_code(&sell_cur).map_err(Problem::internal)?;
+        let to = Currency::from_code(&buy_cur).map_err(Problem::internal)?;
+        let t = Txn {
+            id: new_id("txn"),
+            kind: "fx_conversion".into(),
+            status: "completed".into(),
+            user_id: Some(user.id.clone()),
+            amount_minor: sell_minor,
+            currency: from.code().into(),
+            fx_quote_id: Some(quote_id.clone()),
+            memo: Some(format!(
+                "bought {} {}",
+                Money::new(buy_minor, to).to_decimal_string(),
+                to
+            )),
+            created_at: now,
+            ..Txn::default()
+        };
+        let journal = Journal::new(&t.id)
+            .transfer(
+                AccountRef::user(&user.id, from),
+                AccountRef::system(SystemAccount::FxPool, from),
+                sell_minor,
+            )
+            .transfer(
+                AccountRef::system(SystemAccount::FxPool, to),
+                AccountRef::user(&user.id, to),
+                buy_minor,
+            );
+        SqliteLedger::new(c).post(&journal, now)?;
+        c.execute("UPDATE fx_quotes SET used = 1 WHERE id = ?1", [quote_id])?;
+        txns::insert(c, &t)?;
+        reply(c, &t, &user.id)
+    })
+}
