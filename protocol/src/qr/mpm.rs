@@ -16,6 +16,7 @@ use super::crc::crc16;
 use super::error::QrError;
 use super::schemes::{Scheme, scheme_for_guid};
 use super::tlv::{Field, TlvReader, tag_path};
+use crate::money::Currency;
 
 /// Point of initiation method (id `01`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -88,6 +89,12 @@ impl<'a> Template<'a> {
     #[must_use]
     pub fn get(&self, id: u8) -> Option<&'a str> {
         self.fields().find(|&(i, _)| i == id).map(|(_, v)| v)
+    }
+
+    /// Byte offset of the template's value in the payload.
+    #[must_use]
+    pub fn value_offset(&self) -> usize {
+        self.value_offset
     }
 
     /// Sub-field `00`: the GUID/AID of an account or unreserved template.
@@ -574,6 +581,20 @@ pub fn parse_mpm(src: &str) -> Result<MpmPayload<'_>, QrError> {
         }
         if is_zero_amount(f.value) {
             return Err(QrError::invalid(f.offset, "54", "amount must not be zero"));
+        }
+        let decimals = f.value.split_once('.').map_or(0, |(_, d)| d.len());
+        let exponent = f53
+            .and_then(|c| c.value.parse::<u16>().ok())
+            .and_then(Currency::from_numeric)
+            .map(Currency::exponent);
+        if let Some(e) = exponent
+            && decimals > usize::from(e)
+        {
+            return Err(QrError::invalid(
+                f.offset,
+                "54",
+                format!("amount has more than {e} decimals for its currency"),
+            ));
         }
     }
     let tip = check_tip(f55, f56, f57)?;
