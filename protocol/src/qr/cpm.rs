@@ -69,7 +69,10 @@ const B64_INDEX: [u8; 256] = b64_index();
 pub fn decode_base64(s: &str) -> Result<Vec<u8>, QrError> {
     let b = s.as_bytes();
     let body_len = b.len() - b.iter().rev().take_while(|&&c| c == b'=').count();
-    if b.len() - body_len > 2 || (b.len() != body_len && !b.len().is_multiple_of(4)) || body_len % 4 == 1 {
+    if b.len() - body_len > 2
+        || (b.len() != body_len && !b.len().is_multiple_of(4))
+        || body_len % 4 == 1
+    {
         return Err(QrError::malformed(
             body_len,
             None,
