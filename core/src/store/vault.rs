@@ -352,11 +352,7 @@ impl Vault {
 
     /// The stored KDF parameters.
     pub fn kdf_params(&self) -> Result<KdfParams> {
-        Ok(self
-            .db
-            .read(load_meta)?
-            .ok_or(VaultError::NoVault)?
-            .params)
+        Ok(self.db.read(load_meta)?.ok_or(VaultError::NoVault)?.params)
     }
 
     fn remaining_wait(&self, attempts: &UnlockAttempts, now: i64) -> Duration {
@@ -370,13 +366,15 @@ impl Vault {
         let wall_elapsed =
             Duration::from_secs(u64::try_from(now - attempts.last_attempt_s).unwrap_or(0));
         let wall_left = delay.saturating_sub(wall_elapsed);
-        let mono = *self
+        let mono_now = self.options.clock.monotonic();
+        let mut anchor = self
             .last_attempt_mono
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        let mono_left = mono.map_or(Duration::ZERO, |at| {
-            delay.saturating_sub(self.options.clock.monotonic().saturating_sub(at))
-        });
+        // First look at a running wait in this process: anchor it on the
+        // monotonic clock, so moving the wall clock forward cannot end it.
+        let at = *anchor.get_or_insert_with(|| mono_now.saturating_sub(wall_elapsed));
+        let mono_left = delay.saturating_sub(mono_now.saturating_sub(at));
         wall_left.max(mono_left)
     }
 
@@ -441,6 +439,23 @@ impl Vault {
         let kek = derive_kek(password, &meta.salt, &meta.params)?;
         match DataKey::unwrap(&kek, &meta.wrapped_dek, &meta.salt, &meta.params) {
             Ok(dek) => {
+                // The attempt was counted as a failure up front; take it back.
+                self.db.write(|tx| {
+                    tx.execute(
+                        "UPDATE unlock_attempts SET total_failures = max(total_failures - 1, 0)
+                         WHERE id = 1",
+                        [],
+                    )?;
+                    Ok(())
+                })?;
+                if meta.key_check.is_none() {
+                    // Vaults made before schema 3 get their key check now.
+                    let check = key_check(&dek)?;
+                    self.db.write(|tx| {
+                        tx.execute("UPDATE vault_meta SET key_check = ?1 WHERE id = 1", [check])?;
+                        Ok(())
+                    })?;
+                }
                 let policy = self.options.kdf_policy;
                 if policy.accepts(&meta.params) {
                     self.db.write(|tx| self.clear_failures(tx))?;

@@ -1,0 +1,318 @@
+//! Migrations: databases created at every earlier schema version open and
+//! upgrade with their data readable; a migration killed halfway leaves the
+//! old schema or the new one, never a mix.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use imwallet_core::crypto::kdf::derive_kek;
+use imwallet_core::crypto::{Aad, DataKey, KdfPolicy, VaultKeys};
+use imwallet_core::store::codec::RecordWriter;
+use imwallet_core::store::migrate::{self, Migration};
+use imwallet_core::store::repo::COLUMN_SCHEMA;
+use imwallet_core::store::repo::outbox::OperationState;
+use imwallet_core::store::{Vault, VaultPaths};
+use rusqlite::{Connection, params};
+
+use crate::support::{self, ChildRun, Lcg, PASSWORD};
+
+fn aad<'a>(table: &'a str, column: &'a str, row: &'a [u8]) -> Aad<'a> {
+    Aad {
+        table,
+        column,
+        row,
+        schema: COLUMN_SCHEMA,
+    }
+}
+
+fn at_version(path: &Path, list: &[Migration], version: u32) -> Connection {
+    let mut c = Connection::open(path).unwrap();
+    c.pragma_update(None, "journal_mode", "WAL").unwrap();
+    migrate::migrate_to(&mut c, list, version).unwrap();
+    assert_eq!(migrate::user_version(&c).unwrap(), version);
+    c
+}
+
+/// Writes what a build at schema `version` would have written, using the
+/// same public crypto primitives.
+fn old_vault(dir: &Path, version: u32) -> VaultKeys {
+    let paths = VaultPaths::in_dir(dir);
+    let params = KdfPolicy::INSECURE_FOR_TESTS.floor;
+    let salt = [9u8; 16];
+    let kek = derive_kek(&PASSWORD.into(), &salt, &params).unwrap();
+    let dek = DataKey::generate().unwrap();
+    let keys = VaultKeys::from_dek(&dek).unwrap();
+    let main = at_version(&paths.main, migrate::MAIN, version);
+    main.execute(
+        "INSERT INTO vault_meta (id, kdf_salt, kdf_m_kib, kdf_t, kdf_p, wrapped_dek, created_at_s)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, 0)",
+        params![
+            &salt[..],
+            params.m_kib,
+            params.t,
+            params.p,
+            dek.wrap(&kek, &salt, &params).unwrap()
+        ],
+    )
+    .unwrap();
+    let seed = keys
+        .columns
+        .seal(&aad("settings", "value", b"otp"), b"otp-seed")
+        .unwrap();
+    main.execute(
+        "INSERT INTO settings (key, value) VALUES ('otp', ?1)",
+        [seed],
+    )
+    .unwrap();
+    if version >= 2 {
+        let req = keys
+            .columns
+            .seal(&aad("pending_operations", "request", b"op1"), b"req")
+            .unwrap();
+        main.execute(
+            "INSERT INTO pending_operations (id, kind, idempotency_key, state, request, created_at_s)
+             VALUES ('op1', 'pay', 'key1', 'unknown', ?1, 1234)",
+            [req],
+        )
+        .unwrap();
+    }
+    let cache = at_version(&paths.cache, migrate::CACHE, version);
+    let body = RecordWriter::default()
+        .i64(-250)
+        .str("Bakery")
+        .opt_str(None)
+        .finish();
+    let body = keys
+        .columns
+        .seal(&aad("transactions", "body", b"tx1"), &body)
+        .unwrap();
+    let idx = keys.index.index("transactions", "counterparty", b"Bakery");
+    cache
+        .execute(
+            "INSERT INTO transactions (server_id, created_at_ms, updated_at_ms, kind, status,
+             direction, currency, body, memo, counterparty_idx)
+             VALUES ('tx1', 5, 6, 'payment', 'completed', -1, 'CNY', ?1, NULL, ?2)",
+            params![body, &idx[..]],
+        )
+        .unwrap();
+    keys
+}
+
+fn fresh_schema(list: &[Migration], version: u32) -> Vec<(String, String, Option<String>)> {
+    let mut c = Connection::open_in_memory().unwrap();
+    migrate::migrate_to(&mut c, list, version).unwrap();
+    support::schema_of(&c)
+}
+
+#[test]
+fn databases_from_every_earlier_schema_version_open_and_upgrade() {
+    let latest = migrate::latest(migrate::MAIN);
+    assert_eq!(latest, migrate::latest(migrate::CACHE));
+    for version in 1..latest {
+        let dir = tempfile::tempdir().unwrap();
+        old_vault(dir.path(), version);
+        let v = Vault::open(&VaultPaths::in_dir(dir.path()), support::fast()).unwrap();
+        let report = v.open_report();
+        assert_eq!(
+            (report.main_version_before, report.cache_version_before),
+            (version, version)
+        );
+        v.unlock(&PASSWORD.into()).unwrap();
+        assert_eq!(
+            v.settings().unwrap().get("otp").unwrap().unwrap().expose(),
+            b"otp-seed"
+        );
+        let tx = v.transactions().unwrap().get("tx1").unwrap();
+        assert_eq!(
+            (tx.amount.minor, tx.counterparty.as_str()),
+            (-250, "Bakery")
+        );
+        assert_eq!(
+            v.transactions()
+                .unwrap()
+                .with_counterparty("Bakery", 5)
+                .unwrap()
+                .len(),
+            1
+        );
+        if version >= 2 {
+            let op = v.outbox().unwrap().get("op1").unwrap();
+            assert_eq!(
+                (op.state, op.attempts, op.updated_at_s),
+                (OperationState::Unknown, 0, 1234)
+            );
+        }
+        let paths = VaultPaths::in_dir(dir.path());
+        let main = Connection::open(&paths.main).unwrap();
+        let cache = Connection::open(&paths.cache).unwrap();
+        assert_eq!(
+            support::schema_of(&main),
+            fresh_schema(migrate::MAIN, latest)
+        );
+        assert_eq!(
+            support::schema_of(&cache),
+            fresh_schema(migrate::CACHE, latest)
+        );
+    }
+}
+
+const CHILD_ENV: &str = "IMWALLET_MIGRATE_CHILD_DIR";
+const FROM: u32 = 2;
+
+/// A version-2 pair of files with enough rows that migration 3 takes a
+/// while (backfill on the outbox, index build on the history).
+fn big_v2_fixture(dir: &Path) {
+    let paths = VaultPaths::in_dir(dir);
+    let mut main = at_version(&paths.main, migrate::MAIN, FROM);
+    let tx = main.transaction().unwrap();
+    {
+        let mut st = tx
+            .prepare(
+                "INSERT INTO pending_operations (id, kind, idempotency_key, state, request, created_at_s)
+                 VALUES (?1, 'pay', ?2, 'completed', ?3, ?4)",
+            )
+            .unwrap();
+        for i in 0..60_000i64 {
+            st.execute(params![
+                format!("op{i:08}"),
+                format!("k{i:08}"),
+                [i as u8; 48],
+                i
+            ])
+            .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    let mut cache = at_version(&paths.cache, migrate::CACHE, FROM);
+    let tx = cache.transaction().unwrap();
+    {
+        let mut st = tx
+            .prepare(
+                "INSERT INTO transactions (server_id, created_at_ms, updated_at_ms, kind, status,
+                 direction, currency, body, memo, counterparty_idx)
+                 VALUES (?1, ?2, ?3, 'payment', 'completed', -1, 'CNY', ?4, NULL, ?5)",
+            )
+            .unwrap();
+        for i in 0..150_000i64 {
+            let updated = (i * 7_919) % 1_000_003;
+            st.execute(params![
+                format!("tx{i:08}"),
+                i,
+                updated,
+                [i as u8; 60],
+                [(i % 251) as u8; 16]
+            ])
+            .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    // Checkpoint so each copy is a single self-contained file.
+    for c in [&main, &cache] {
+        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    }
+}
+
+fn copy_fixture(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for name in ["vault.db", "cache.db"] {
+        std::fs::copy(from.join(name), to.join(name)).unwrap();
+    }
+}
+
+#[test]
+fn child_migrator_upgrades_a_version_two_vault() {
+    if let Ok(dir) = std::env::var(CHILD_ENV) {
+        support::child_begin();
+        // Opening migrates both files (no vault row: NoVault is expected).
+        let _ = Vault::open(&VaultPaths::in_dir(&dir), support::fast());
+        println!("MIGRATED");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let paths = VaultPaths::in_dir(dir.path());
+    at_version(&paths.main, migrate::MAIN, FROM);
+    at_version(&paths.cache, migrate::CACHE, FROM);
+    let _ = Vault::open(&paths, support::fast());
+    assert_eq!(
+        support::user_version(&paths.main),
+        migrate::latest(migrate::MAIN)
+    );
+    assert_eq!(
+        support::user_version(&paths.cache),
+        migrate::latest(migrate::CACHE)
+    );
+}
+
+#[test]
+fn a_migration_killed_halfway_leaves_the_old_schema_or_the_new_one() {
+    let template = tempfile::tempdir().unwrap();
+    big_v2_fixture(template.path());
+    let latest = migrate::latest(migrate::MAIN);
+    let expected = |list: &[Migration], v: u32| fresh_schema(list, v);
+    let (main_old, main_new) = (
+        expected(migrate::MAIN, FROM),
+        expected(migrate::MAIN, latest),
+    );
+    let (cache_old, cache_new) = (
+        expected(migrate::CACHE, FROM),
+        expected(migrate::CACHE, latest),
+    );
+
+    // How long a full migration takes here, to spread the kills over it.
+    let probe = tempfile::tempdir().unwrap();
+    copy_fixture(template.path(), probe.path());
+    let start = Instant::now();
+    let (ok, lines) = ChildRun::spawn(
+        "migration::child_migrator_upgrades_a_version_two_vault",
+        &[(CHILD_ENV, probe.path().to_str().unwrap())],
+    )
+    .wait();
+    assert!(ok && lines.iter().any(|l| l == "MIGRATED"));
+    let full_ms = start.elapsed().as_millis() as u64;
+
+    let mut rng = Lcg(7);
+    let (mut old_seen, mut new_seen) = (0, 0);
+    for round in 0..24 {
+        let dir = tempfile::tempdir().unwrap();
+        let round_dir = dir.path().join(format!("r{round}"));
+        copy_fixture(template.path(), &round_dir);
+        let child = ChildRun::spawn(
+            "migration::child_migrator_upgrades_a_version_two_vault",
+            &[(CHILD_ENV, round_dir.to_str().unwrap())],
+        );
+        std::thread::sleep(Duration::from_millis(rng.below(full_ms + full_ms / 4 + 1)));
+        child.kill();
+        let paths = VaultPaths::in_dir(&round_dir);
+        for (path, old, new) in [
+            (&paths.main, &main_old, &main_new),
+            (&paths.cache, &cache_old, &cache_new),
+        ] {
+            assert!(support::integrity_ok(path));
+            let c = Connection::open(path).unwrap();
+            let v = migrate::user_version(&c).unwrap();
+            let schema = support::schema_of(&c);
+            match v {
+                FROM => {
+                    assert_eq!(&schema, old, "old version with a changed schema");
+                    old_seen += 1;
+                }
+                v if v == latest => {
+                    assert_eq!(&schema, new, "new version with a partial schema");
+                    new_seen += 1;
+                }
+                other => panic!("unexpected version {other}"),
+            }
+        }
+        // And the next open finishes the job.
+        let _ = Vault::open(&paths, support::fast());
+        assert_eq!(support::user_version(&paths.main), latest);
+        assert_eq!(support::user_version(&paths.cache), latest);
+    }
+    eprintln!(
+        "migration kill test: full run {full_ms} ms; files left old {old_seen}, new {new_seen}"
+    );
+    assert!(
+        old_seen > 0 && new_seen > 0,
+        "kills did not cover both sides of a migration"
+    );
+}

@@ -1,0 +1,142 @@
+//! Tamper tests: a flipped byte, ciphertexts swapped between rows or
+//! columns, and a ciphertext from another vault's key each give a typed
+//! `Crypto` error; nothing panics.
+
+use imwallet_core::crypto::CryptoError;
+use imwallet_core::store::repo::tokens::SessionTokens;
+use imwallet_core::store::{VaultError, VaultPaths};
+use rusqlite::Connection;
+
+use crate::support;
+
+fn is_crypto<T: std::fmt::Debug>(r: Result<T, VaultError>) -> bool {
+    matches!(r, Err(VaultError::Crypto(_)))
+}
+
+fn raw(dir: &std::path::Path, cache: bool) -> Connection {
+    let p = VaultPaths::in_dir(dir);
+    Connection::open(if cache { p.cache } else { p.main }).unwrap()
+}
+
+fn seeded(dir: &std::path::Path) -> imwallet_core::store::Vault {
+    let v = support::create(dir);
+    let recs: Vec<_> = (0..3)
+        .map(|i| support::record(&format!("t{i}"), i * 4))
+        .collect();
+    v.transactions().unwrap().upsert_many(&recs).unwrap();
+    v.tokens()
+        .unwrap()
+        .save(&SessionTokens {
+            access: "access".into(),
+            refresh: "refresh".into(),
+            access_expires_at_s: 0,
+        })
+        .unwrap();
+    v.settings().unwrap().set("a", b"1").unwrap();
+    v.settings().unwrap().set("b", b"2").unwrap();
+    v
+}
+
+#[test]
+fn one_flipped_byte_in_any_position_is_a_crypto_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = seeded(dir.path());
+    let c = raw(dir.path(), true);
+    let body: Vec<u8> = c
+        .query_row(
+            "SELECT body FROM transactions WHERE server_id = 't1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    for i in 0..body.len() {
+        let mut bad = body.clone();
+        bad[i] ^= 0x80;
+        c.execute(
+            "UPDATE transactions SET body = ?1 WHERE server_id = 't1'",
+            [&bad],
+        )
+        .unwrap();
+        assert!(is_crypto(v.transactions().unwrap().get("t1")), "byte {i}");
+        assert!(
+            is_crypto(v.transactions().unwrap().page(10, 0)),
+            "page with byte {i}"
+        );
+    }
+    c.execute(
+        "UPDATE transactions SET body = ?1 WHERE server_id = 't1'",
+        [&body],
+    )
+    .unwrap();
+    v.transactions().unwrap().get("t1").unwrap();
+    // Truncated and empty envelopes too.
+    for bad in [&body[..5], &[][..]] {
+        c.execute(
+            "UPDATE transactions SET body = ?1 WHERE server_id = 't1'",
+            [bad],
+        )
+        .unwrap();
+        assert!(matches!(
+            v.transactions().unwrap().get("t1"),
+            Err(VaultError::Crypto(CryptoError::Malformed))
+        ));
+    }
+}
+
+#[test]
+fn ciphertexts_swapped_between_rows_are_crypto_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = seeded(dir.path());
+    let c = raw(dir.path(), true);
+    c.execute_batch(
+        "UPDATE transactions SET body = (SELECT body FROM transactions WHERE server_id = 't2')
+         WHERE server_id = 't0';",
+    )
+    .unwrap();
+    assert!(is_crypto(v.transactions().unwrap().get("t0")));
+    v.transactions().unwrap().get("t2").unwrap();
+    let m = raw(dir.path(), false);
+    m.execute_batch(
+        "UPDATE settings SET value = (SELECT value FROM settings WHERE key = 'b') WHERE key = 'a';",
+    )
+    .unwrap();
+    assert!(is_crypto(v.settings().unwrap().get("a")));
+}
+
+#[test]
+fn ciphertexts_swapped_between_columns_are_crypto_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = seeded(dir.path());
+    let m = raw(dir.path(), false);
+    m.execute_batch("UPDATE session_tokens SET access_token = refresh_token;")
+        .unwrap();
+    assert!(is_crypto(v.tokens().unwrap().load()));
+    let c = raw(dir.path(), true);
+    // t0 has a memo (created_at 0 is a multiple of 4): move it into body.
+    c.execute_batch("UPDATE transactions SET body = memo WHERE server_id = 't0';")
+        .unwrap();
+    assert!(is_crypto(v.transactions().unwrap().get("t0")));
+}
+
+#[test]
+fn a_ciphertext_under_another_vaults_key_is_a_crypto_error() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let va = seeded(a.path());
+    let vb = seeded(b.path());
+    let body: Vec<u8> = raw(a.path(), true)
+        .query_row(
+            "SELECT body FROM transactions WHERE server_id = 't1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    raw(b.path(), true)
+        .execute(
+            "UPDATE transactions SET body = ?1 WHERE server_id = 't1'",
+            [&body],
+        )
+        .unwrap();
+    assert!(is_crypto(vb.transactions().unwrap().get("t1")));
+    va.transactions().unwrap().get("t1").unwrap();
+}
