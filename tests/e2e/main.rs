@@ -4,3 +4,7 @@
 
 mod accounts;
 mod contract;
+mod history;
+mod idempotency;
+mod money;
+mod risk;

@@ -280,11 +280,13 @@ pub fn add_points(
         .optional()?
         .unwrap_or(0);
     let delta = delta.max(-balance);
-    conn.prepare_cached(
-        "INSERT INTO points (user_id, balance) VALUES (?1, ?2)
-         ON CONFLICT (user_id) DO UPDATE SET balance = balance + ?2",
-    )?
-    .execute(params![user, delta])?;
+    let changed = conn
+        .prepare_cached("UPDATE points SET balance = balance + ?2 WHERE user_id = ?1")?
+        .execute(params![user, delta])?;
+    if changed == 0 {
+        conn.prepare_cached("INSERT INTO points (user_id, balance) VALUES (?1, ?2)")?
+            .execute(params![user, delta])?;
+    }
     conn.prepare_cached(
         "INSERT INTO points_events (user_id, txn_id, delta, at) VALUES (?1, ?2, ?3, ?4)",
     )?
