@@ -6,6 +6,8 @@
 
 uniffi::setup_scaffolding!("imwallet");
 
+pub mod qr;
+
 /// The version of the core library, so a host app can log what it loaded.
 #[uniffi::export]
 pub fn core_version() -> String {

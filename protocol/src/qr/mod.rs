@@ -50,6 +50,7 @@ pub mod paycode;
 pub mod receive;
 pub mod schemes;
 pub mod solana;
+pub mod summary;
 pub mod swiss;
 pub mod tlv;
 pub mod upi;
@@ -68,6 +69,7 @@ pub use paycode::PayCode;
 pub use receive::{ReceiveCode, ReceiveCodeSpec, Receiver, build_receive_code};
 pub use schemes::Scheme;
 pub use solana::SolanaPayPayload;
+pub use summary::PayloadSummary;
 pub use swiss::SwissQrPayload;
 pub use upi::UpiPayload;
 
