@@ -7,5 +7,6 @@ mod bad_input;
 mod contract;
 mod history;
 mod idempotency;
+mod ledger_props;
 mod money;
 mod risk;
