@@ -3,6 +3,8 @@
 
 use clap::{Parser, Subcommand};
 
+mod qr;
+
 /// A terminal wallet over IM Wallet Core.
 #[derive(Parser)]
 #[command(name = "imwallet", version, about)]
@@ -18,6 +20,11 @@ enum Command {
         #[command(subcommand)]
         action: SandboxAction,
     },
+    /// Read payment QR payloads.
+    Qr {
+        #[command(subcommand)]
+        action: qr::QrAction,
+    },
 }
 
 #[derive(Subcommand)]
@@ -32,5 +39,6 @@ fn main() -> std::process::ExitCode {
         Command::Sandbox {
             action: SandboxAction::Serve(args),
         } => imwallet_sandbox::run_cli(args),
+        Command::Qr { action } => qr::run(action),
     }
 }

@@ -1,0 +1,154 @@
+//! `imwallet qr parse [--json] PAYLOAD|-`: shows what a scanned payload is.
+//! Formatting only; parsing and the JSON shape live in
+//! `imwallet_protocol::qr` (documented in docs/qr.md).
+//!
+//! Exit codes: 0 parsed, 2 refused (invalid or unsupported payload),
+//! 1 the payload could not be read.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use imwallet_protocol::qr;
+
+/// `imwallet qr …` subcommands.
+#[derive(Subcommand)]
+pub enum QrAction {
+    /// Parse a payment QR payload and say what it is.
+    Parse(ParseArgs),
+}
+
+/// Arguments of `imwallet qr parse`.
+#[derive(Args)]
+pub struct ParseArgs {
+    /// Print one JSON object: the payload, or {"error": {...}}.
+    #[arg(long)]
+    json: bool,
+    /// The payload text, or `-` to read it from stdin (one trailing line
+    /// break is dropped).
+    payload: String,
+}
+
+/// Runs a `qr` subcommand.
+pub fn run(action: QrAction) -> ExitCode {
+    match action {
+        QrAction::Parse(args) => parse(&args),
+    }
+}
+
+fn read_payload(arg: &str) -> std::io::Result<String> {
+    if arg != "-" {
+        return Ok(arg.to_string());
+    }
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    if let Some(t) = s.strip_suffix('\n') {
+        let t = t.strip_suffix('\r').unwrap_or(t);
+        s.truncate(t.len());
+    }
+    Ok(s)
+}
+
+/// What `qr parse` prints: stdout text, stderr text and the exit code.
+struct Rendered {
+    stdout: String,
+    stderr: String,
+    code: u8,
+}
+
+fn render(input: &str, json: bool) -> Rendered {
+    let result = qr::parse(input);
+    let code = if result.is_ok() { 0 } else { 2 };
+    let (stdout, stderr) = match (&result, json) {
+        (Ok(p), true) => (serde_json::to_string(p).unwrap_or_default(), String::new()),
+        (Err(e), true) => (
+            serde_json::to_string(&serde_json::json!({ "error": e })).unwrap_or_default(),
+            String::new(),
+        ),
+        (Ok(p), false) => (human(p), String::new()),
+        (Err(e), false) => (String::new(), format!("imwallet: payload refused: {e}")),
+    };
+    Rendered {
+        stdout,
+        stderr,
+        code,
+    }
+}
+
+fn parse(args: &ParseArgs) -> ExitCode {
+    let input = match read_payload(&args.payload) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("imwallet: cannot read the payload from stdin: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let r = render(&input, args.json);
+    if !r.stdout.is_empty()
+        && writeln!(std::io::stdout().lock(), "{}", r.stdout.trim_end()).is_err()
+    {
+        return ExitCode::from(1);
+    }
+    if !r.stderr.is_empty() {
+        eprintln!("{}", r.stderr);
+    }
+    ExitCode::from(r.code)
+}
+
+fn human(p: &qr::PaymentPayload<'_>) -> String {
+    let s = p.summary();
+    let mut out = format!("format:    {}\n", s.format);
+    let rows = [
+        ("scheme", s.scheme.map(str::to_string)),
+        ("payee", s.payee_name),
+        ("account", s.account),
+        ("amount", s.amount),
+        ("currency", s.currency),
+        ("reference", s.reference),
+    ];
+    for (label, value) in rows {
+        if let Some(v) = value {
+            out.push_str(&format!("{:<10} {v}\n", format!("{label}:")));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    const PIX: &str = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
+
+    #[test]
+    fn json_success_is_one_object_with_the_format_and_exit_0() {
+        let r = render(PIX, true);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(
+            (v["format"].as_str(), v["scheme"].as_str(), r.code),
+            (Some("emv_mpm"), Some("pix"), 0)
+        );
+    }
+
+    #[test]
+    fn json_failure_is_an_error_object_and_exit_2() {
+        let r = render(&PIX.replace("Fulano", "Fulana"), true);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["error"]["kind"], "crc_mismatch");
+        assert_eq!(v["error"]["offset"], 129);
+        assert_eq!(v["error"]["tag"], "63");
+        assert!(v["error"]["message"].is_string());
+        assert_eq!(r.code, 2);
+    }
+
+    #[test]
+    fn human_output_lists_the_summary() {
+        let r = render(PIX, false);
+        assert!(r.stdout.contains("payee:     Fulano de Tal"));
+        assert!(r.stderr.is_empty());
+        let bad = render("nonsense", false);
+        assert!(bad.stderr.contains("unsupported_format"));
+        assert_eq!(bad.code, 2);
+    }
+}
