@@ -155,6 +155,7 @@ async fn run(shared: Arc<Shared>, op: Op) {
             "not_reversible",
             "resend_too_soon",
             "code_invalid",
+            "fee_exceeds_amount",
         ];
         assert!(
             allowed.contains(&resp.code()),
