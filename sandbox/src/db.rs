@@ -111,6 +111,19 @@ mod tests {
             .read(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?))
             .unwrap();
         assert_eq!(v, MIGRATIONS.len() as i64);
+        let (mode, sync): (String, i64) = db
+            .read(|c| {
+                Ok((
+                    c.pragma_query_value(None, "journal_mode", |r| r.get(0))?,
+                    c.pragma_query_value(None, "synchronous", |r| r.get(0))?,
+                ))
+            })
+            .unwrap();
+        assert_eq!(
+            (mode.as_str(), sync),
+            ("wal", 1),
+            "WAL with synchronous=NORMAL"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -173,12 +173,14 @@ pub fn set_status(
     Ok(())
 }
 
-/// Signed effect of all of a transaction's journals on `account_code`.
+/// Signed effect of all of a transaction's journals (`<id>` and
+/// `<id>/<step>`) on `account_code`. Transaction ids all have the same
+/// length, so the index range `[id, id + "0")` holds exactly those journals.
 fn effect_on(conn: &Connection, txn_id: &str, account_code: &str) -> Result<i64, Problem> {
     Ok(conn
         .prepare_cached(
             "SELECT COALESCE(SUM(p.amount), 0) FROM postings p JOIN accounts a ON a.id = p.account_id
-             WHERE (p.journal = ?1 OR (p.journal >= ?1 || '/' AND p.journal < ?1 || '0')) AND a.code = ?2",
+             WHERE p.journal >= ?1 AND p.journal < ?1 || '0' AND a.code = ?2",
         )?
         .query_row(params![txn_id, account_code], |r| r.get(0))?)
 }
