@@ -51,13 +51,33 @@ pub struct Aad<'a> {
 }
 
 impl Aad<'_> {
-    fn encode_into(&self, out: &mut Vec<u8>) {
+    fn encoded_len(&self) -> usize {
+        16 + self.table.len() + self.column.len() + self.row.len()
+    }
+
+    fn encode_into(&self, out: &mut [u8]) {
+        let mut at = 0;
         for part in [self.table.as_bytes(), self.column.as_bytes(), self.row] {
             // Parts are short; u32 lengths make the encoding injective.
-            out.extend_from_slice(&(part.len() as u32).to_le_bytes());
-            out.extend_from_slice(part);
+            out[at..at + 4].copy_from_slice(&(part.len() as u32).to_le_bytes());
+            out[at + 4..at + 4 + part.len()].copy_from_slice(part);
+            at += 4 + part.len();
         }
-        out.extend_from_slice(&self.schema.to_le_bytes());
+        out[at..at + 4].copy_from_slice(&self.schema.to_le_bytes());
+    }
+
+    /// Calls `f` with the encoded AAD, on the stack when it is short.
+    fn with_bytes<T>(&self, f: impl FnOnce(&[u8]) -> T) -> T {
+        let len = self.encoded_len();
+        if len <= 128 {
+            let mut buf = [0u8; 128];
+            self.encode_into(&mut buf[..len]);
+            f(&buf[..len])
+        } else {
+            let mut buf = vec![0u8; len];
+            self.encode_into(&mut buf);
+            f(&buf)
+        }
     }
 }
 
@@ -112,17 +132,17 @@ impl ColumnCipher {
         out: &mut Vec<u8>,
     ) -> Result<(), CryptoError> {
         let nonce = self.next_nonce();
-        let mut aad_bytes = Vec::with_capacity(64);
-        aad.encode_into(&mut aad_bytes);
         out.clear();
         out.reserve(OVERHEAD + plaintext.len());
         out.push(ENVELOPE_V1);
         out.extend_from_slice(&nonce);
         out.extend_from_slice(plaintext);
         let body = &mut out[1 + NONCE_LEN..];
-        let tag = self
-            .aead
-            .encrypt_inout_detached(&Nonce::from(nonce), &aad_bytes, body.into())
+        let tag = aad
+            .with_bytes(|aad_bytes| {
+                self.aead
+                    .encrypt_inout_detached(&Nonce::from(nonce), aad_bytes, body.into())
+            })
             .map_err(|_| CryptoError::Malformed)?;
         out.extend_from_slice(tag.as_slice());
         Ok(())
@@ -141,17 +161,16 @@ impl ColumnCipher {
         let (body, tag) = rest.split_at(rest.len() - TAG_LEN);
         let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| CryptoError::Malformed)?;
         let tag: [u8; TAG_LEN] = tag.try_into().map_err(|_| CryptoError::Malformed)?;
-        let mut aad_bytes = Vec::with_capacity(64);
-        aad.encode_into(&mut aad_bytes);
         let mut plain = Zeroizing::new(body.to_vec());
-        self.aead
-            .decrypt_inout_detached(
+        aad.with_bytes(|aad_bytes| {
+            self.aead.decrypt_inout_detached(
                 &Nonce::from(nonce),
-                &aad_bytes,
+                aad_bytes,
                 plain.as_mut_slice().into(),
                 &Tag::from(tag),
             )
-            .map_err(|_| CryptoError::Authentication)?;
+        })
+        .map_err(|_| CryptoError::Authentication)?;
         Ok(plain)
     }
 }

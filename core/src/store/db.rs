@@ -133,7 +133,9 @@ fn configure(conn: &Connection, cache: &Path) -> Result<()> {
          PRAGMA cache.synchronous = NORMAL;
          PRAGMA cache.journal_mode = WAL;
          PRAGMA main.secure_delete = ON;
-         PRAGMA cache.secure_delete = ON;",
+         PRAGMA cache.secure_delete = ON;
+         PRAGMA cache.cache_size = -16384;
+         PRAGMA cache.mmap_size = 268435456;",
     )?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
@@ -194,17 +196,26 @@ impl Database {
         Ok(out)
     }
 
-    /// Runs `f` on a reader connection (in a read transaction, so it sees one
-    /// consistent snapshot).
+    /// Runs `f` on a reader connection. Each statement reads one consistent
+    /// snapshot; use [`read_snapshot`](Self::read_snapshot) when several
+    /// statements must agree.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let i = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
         let conn = self.readers[i].lock().unwrap_or_else(|e| e.into_inner());
-        conn.execute_batch("BEGIN DEFERRED")?;
-        let out = f(&conn);
-        // Ending a read transaction cannot lose data; report the first error.
-        let end = conn.execute_batch("COMMIT");
-        let out = out?;
-        end?;
-        Ok(out)
+        f(&conn)
+    }
+
+    /// Runs `f` on a reader connection inside one read transaction, so every
+    /// statement sees the same snapshot.
+    pub fn read_snapshot<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.read(|conn| {
+            conn.execute_batch("BEGIN DEFERRED")?;
+            let out = f(conn);
+            // Ending a read transaction cannot lose data; report the first error.
+            let end = conn.execute_batch("COMMIT");
+            let out = out?;
+            end?;
+            Ok(out)
+        })
     }
 }

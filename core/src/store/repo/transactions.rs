@@ -7,12 +7,16 @@
 //! decrypted only when one transaction is opened). `counterparty_idx` is a
 //! blind index for "history with this person".
 
+use std::collections::HashMap;
+
 use imwallet_protocol::money::{Currency, Money};
 use rusqlite::{Connection, params};
+use zeroize::Zeroizing;
 
 use super::{RepoCtx, aad};
 use crate::crypto::VaultKeys;
-use crate::store::codec::{RecordReader, RecordWriter};
+use crate::crypto::keys::BlindIndexKey;
+use crate::store::codec::RecordReader;
 use crate::store::error::{Result, VaultError};
 
 const TABLE: &str = "transactions";
@@ -99,6 +103,22 @@ fn currency(code: &str) -> Result<Currency> {
     Currency::from_code(code).map_err(|_| VaultError::InvalidInput("unknown currency in cache"))
 }
 
+/// Body layout: amount minor units (i64), counterparty, optional category.
+fn encode_body(out: &mut Vec<u8>, rec: &TransactionRecord) {
+    out.clear();
+    out.extend_from_slice(&rec.amount.minor.to_le_bytes());
+    out.extend_from_slice(&(rec.counterparty.len() as u32).to_le_bytes());
+    out.extend_from_slice(rec.counterparty.as_bytes());
+    match &rec.category {
+        None => out.push(0),
+        Some(c) => {
+            out.push(1);
+            out.extend_from_slice(&(c.len() as u32).to_le_bytes());
+            out.extend_from_slice(c.as_bytes());
+        }
+    }
+}
+
 fn decode_body(
     keys: &VaultKeys,
     server_id: &str,
@@ -121,17 +141,17 @@ impl Transactions<'_> {
     /// fsync for the batch). Returns when they are committed.
     pub fn upsert_many(&self, records: &[TransactionRecord]) -> Result<()> {
         let keys = &self.0.keys;
+        // Counterparties repeat a lot in a history: compute each blind-index
+        // value once per batch.
+        let mut index_cache: HashMap<&str, [u8; BlindIndexKey::LEN]> = HashMap::new();
         self.0.db.write(|tx| {
             let mut stmt = tx.prepare_cached(UPSERT)?;
+            let mut plain = Zeroizing::new(Vec::with_capacity(128));
             let mut body = Vec::with_capacity(128);
             let mut memo = Vec::with_capacity(128);
             for rec in records {
                 let id = rec.server_id.as_bytes();
-                let plain = RecordWriter::with_capacity(64)
-                    .i64(rec.amount.minor)
-                    .str(&rec.counterparty)
-                    .opt_str(rec.category.as_deref())
-                    .finish();
+                encode_body(&mut plain, rec);
                 keys.columns
                     .seal_into(&aad(TABLE, "body", id), &plain, &mut body)?;
                 let memo_value = match &rec.memo {
@@ -142,9 +162,12 @@ impl Transactions<'_> {
                     }
                     None => None,
                 };
-                let idx = keys
-                    .index
-                    .index(TABLE, "counterparty", rec.counterparty.as_bytes());
+                let idx = *index_cache
+                    .entry(rec.counterparty.as_str())
+                    .or_insert_with(|| {
+                        keys.index
+                            .index(TABLE, "counterparty", rec.counterparty.as_bytes())
+                    });
                 stmt.execute(params![
                     rec.server_id,
                     rec.created_at_ms,
@@ -236,15 +259,18 @@ fn get_on(c: &Connection, keys: &VaultKeys, server_id: &str) -> Result<Transacti
     )?;
     let mut rows = stmt.query([server_id])?;
     let row = rows.next()?.ok_or(VaultError::NotFound)?;
-    let code: String = row.get(4)?;
-    let body: Vec<u8> = row.get(5)?;
-    let memo: Option<Vec<u8>> = row.get(6)?;
-    let (amount, counterparty, category) = decode_body(keys, server_id, &code, &body)?;
-    let memo = match memo {
+    let code = row.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
+    let body = row.get_ref(5)?.as_blob().map_err(rusqlite::Error::from)?;
+    let (amount, counterparty, category) = decode_body(keys, server_id, code, body)?;
+    let memo = match row
+        .get_ref(6)?
+        .as_blob_or_null()
+        .map_err(rusqlite::Error::from)?
+    {
         Some(env) => {
             let plain = keys
                 .columns
-                .open(&aad(TABLE, "memo", server_id.as_bytes()), &env)?;
+                .open(&aad(TABLE, "memo", server_id.as_bytes()), env)?;
             Some(
                 String::from_utf8(plain.to_vec())
                     .map_err(|_| crate::crypto::CryptoError::MalformedRecord)?,
