@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 
 use imwallet_core::crypto::kdf::derive_kek;
 use imwallet_core::crypto::{Aad, DataKey, KdfPolicy, VaultKeys};
-use imwallet_core::store::codec::RecordWriter;
 use imwallet_core::store::migrate::{self, Migration};
 use imwallet_core::store::repo::COLUMN_SCHEMA;
 use imwallet_core::store::repo::outbox::OperationState;
@@ -77,11 +76,9 @@ fn old_vault(dir: &Path, version: u32) -> VaultKeys {
         .unwrap();
     }
     let cache = at_version(&paths.cache, migrate::CACHE, version);
-    let body = RecordWriter::default()
-        .i64(-250)
-        .str("Bakery")
-        .opt_str(None)
-        .finish();
+    // The history body layout: zigzag varint amount (-250 -> 499), varint
+    // length + counterparty, 0 = no category.
+    let body = [&[0xf3, 0x03, 6][..], b"Bakery", &[0]].concat();
     let body = keys
         .columns
         .seal(&aad("transactions", "body", b"tx1"), &body)

@@ -14,9 +14,8 @@ use rusqlite::{Connection, params};
 use zeroize::Zeroizing;
 
 use super::{RepoCtx, aad};
-use crate::crypto::VaultKeys;
 use crate::crypto::keys::BlindIndexKey;
-use crate::store::codec::RecordReader;
+use crate::crypto::{CryptoError, VaultKeys};
 use crate::store::error::{Result, VaultError};
 
 const TABLE: &str = "transactions";
@@ -103,17 +102,52 @@ fn currency(code: &str) -> Result<Currency> {
     Currency::from_code(code).map_err(|_| VaultError::InvalidInput("unknown currency in cache"))
 }
 
-/// Body layout: amount minor units (i64), counterparty, optional category.
+/// Appends `v` as an unsigned LEB128 varint.
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads an unsigned LEB128 varint.
+fn get_varint(input: &mut &[u8]) -> Result<u64, CryptoError> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let (&b, rest) = input.split_first().ok_or(CryptoError::MalformedRecord)?;
+        *input = rest;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Ok(v);
+        }
+    }
+    Err(CryptoError::MalformedRecord)
+}
+
+fn get_str(input: &mut &[u8]) -> Result<String, CryptoError> {
+    let len = usize::try_from(get_varint(input)?).map_err(|_| CryptoError::MalformedRecord)?;
+    if input.len() < len {
+        return Err(CryptoError::MalformedRecord);
+    }
+    let (s, rest) = input.split_at(len);
+    *input = rest;
+    String::from_utf8(s.to_vec()).map_err(|_| CryptoError::MalformedRecord)
+}
+
+/// Body layout (compact: the history is the bulk of the store): amount in
+/// minor units as a zigzag varint, counterparty as varint length + UTF-8,
+/// category as varint (length + 1, 0 = none) + UTF-8.
 fn encode_body(out: &mut Vec<u8>, rec: &TransactionRecord) {
     out.clear();
-    out.extend_from_slice(&rec.amount.minor.to_le_bytes());
-    out.extend_from_slice(&(rec.counterparty.len() as u32).to_le_bytes());
+    let minor = rec.amount.minor;
+    put_varint(out, ((minor << 1) ^ (minor >> 63)) as u64);
+    put_varint(out, rec.counterparty.len() as u64);
     out.extend_from_slice(rec.counterparty.as_bytes());
     match &rec.category {
         None => out.push(0),
         Some(c) => {
-            out.push(1);
-            out.extend_from_slice(&(c.len() as u32).to_le_bytes());
+            put_varint(out, c.len() as u64 + 1);
             out.extend_from_slice(c.as_bytes());
         }
     }
@@ -128,11 +162,25 @@ fn decode_body(
     let plain = keys
         .columns
         .open(&aad(TABLE, "body", server_id.as_bytes()), body)?;
-    let mut r = RecordReader::new(&plain);
-    let minor = r.i64()?;
-    let counterparty = r.string()?;
-    let category = r.opt_string()?;
-    r.end()?;
+    let mut r: &[u8] = &plain;
+    let zigzag = get_varint(&mut r)?;
+    let minor = ((zigzag >> 1) as i64) ^ -((zigzag & 1) as i64);
+    let counterparty = get_str(&mut r)?;
+    let category = match get_varint(&mut r)? {
+        0 => None,
+        n => {
+            let len = usize::try_from(n - 1).map_err(|_| CryptoError::MalformedRecord)?;
+            if r.len() < len {
+                return Err(CryptoError::MalformedRecord.into());
+            }
+            let (c, rest) = r.split_at(len);
+            r = rest;
+            Some(String::from_utf8(c.to_vec()).map_err(|_| CryptoError::MalformedRecord)?)
+        }
+    };
+    if !r.is_empty() {
+        return Err(CryptoError::MalformedRecord.into());
+    }
     Ok((Money::new(minor, currency(code)?), counterparty, category))
 }
 
@@ -271,10 +319,7 @@ fn get_on(c: &Connection, keys: &VaultKeys, server_id: &str) -> Result<Transacti
             let plain = keys
                 .columns
                 .open(&aad(TABLE, "memo", server_id.as_bytes()), env)?;
-            Some(
-                String::from_utf8(plain.to_vec())
-                    .map_err(|_| crate::crypto::CryptoError::MalformedRecord)?,
-            )
+            Some(String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::MalformedRecord)?)
         }
         None => None,
     };
@@ -310,4 +355,45 @@ fn collect_items(keys: &VaultKeys, mut rows: rusqlite::Rows<'_>) -> Result<Vec<H
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::crypto::DataKey;
+
+    #[test]
+    fn compact_body_round_trips_extreme_amounts_and_optional_category() {
+        let keys = VaultKeys::from_dek(&DataKey::generate().unwrap()).unwrap();
+        for (minor, category) in [
+            (i64::MIN, None),
+            (i64::MAX, Some("x")),
+            (0, Some("")),
+            (-1, None),
+        ] {
+            let rec = TransactionRecord {
+                server_id: "s".into(),
+                created_at_ms: 0,
+                updated_at_ms: 0,
+                kind: "k".into(),
+                status: "s".into(),
+                amount: Money::new(minor, Currency::Jpy),
+                counterparty: "c".repeat(300),
+                category: category.map(Into::into),
+                memo: None,
+            };
+            let mut plain = Vec::new();
+            encode_body(&mut plain, &rec);
+            let env = keys
+                .columns
+                .seal(&aad(TABLE, "body", b"s"), &plain)
+                .unwrap();
+            let (amount, counterparty, cat) = decode_body(&keys, "s", "JPY", &env).unwrap();
+            assert_eq!(
+                (amount, counterparty, cat),
+                (rec.amount, rec.counterparty, rec.category)
+            );
+        }
+    }
 }
