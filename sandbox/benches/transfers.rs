@@ -275,6 +275,8 @@ fn main() {
         })
         .await;
 
+        let (jobs, commits) = sandbox.state().db.stats();
+        println!("group commit: {:.1} writes per SQLite commit on average over the whole run", jobs as f64 / commits.max(1) as f64);
         let report = sandbox.check_ledger().unwrap();
         let txns_after = sandbox.state().db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM txns", [], |r| r.get::<_, i64>(0))?)).unwrap();
         let made = ok.load(Ordering::Relaxed) as i64;

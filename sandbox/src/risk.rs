@@ -19,13 +19,20 @@ pub fn velocity_gate(
     if limits.velocity_max == 0 {
         return Ok(());
     }
+    // Only the newest `velocity_max` movements matter; read them newest
+    // first through the (user_id, seq) index.
     let recent: i64 = conn
         .prepare_cached(
-            "SELECT COUNT(*) FROM txns WHERE user_id = ?1 AND created_at > ?2
-             AND kind IN ('payment', 'transfer', 'withdrawal')",
+            "SELECT COUNT(*) FROM (SELECT created_at FROM txns WHERE user_id = ?1
+             AND kind IN ('payment', 'transfer', 'withdrawal') ORDER BY seq DESC LIMIT ?3)
+             WHERE created_at > ?2",
         )?
         .query_row(
-            params![user_id, now - limits.velocity_window_s * 1000],
+            params![
+                user_id,
+                now - limits.velocity_window_s * 1000,
+                limits.velocity_max
+            ],
             |r| r.get(0),
         )?;
     if recent >= i64::from(limits.velocity_max) {

@@ -179,7 +179,7 @@ pub fn set_status(
 fn effect_on(conn: &Connection, txn_id: &str, account_code: &str) -> Result<i64, Problem> {
     Ok(conn
         .prepare_cached(
-            "SELECT COALESCE(SUM(p.amount), 0) FROM postings p JOIN accounts a ON a.id = p.account_id
+            "SELECT COALESCE(SUM(p.amount), 0) FROM postings p INDEXED BY postings_by_journal JOIN accounts a ON a.id = p.account_id
              WHERE p.journal >= ?1 AND p.journal < ?1 || '0' AND a.code = ?2",
         )?
         .query_row(params![txn_id, account_code], |r| r.get(0))?)
