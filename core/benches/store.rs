@@ -36,9 +36,16 @@ fn records() -> Vec<TransactionRecord> {
         "travel",
         "other",
     ];
+    // Counterparties in a pseudo-random order, as in a real history (a
+    // sorted sequence would favour the plaintext index unrealistically).
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     (0..ROWS)
         .map(|i| {
             let i = i as i64;
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let who = (x >> 33) % 500;
             let out = i % 5 != 0;
             TransactionRecord {
                 server_id: format!("tx_{i:010}"),
@@ -47,7 +54,7 @@ fn records() -> Vec<TransactionRecord> {
                 kind: kinds[(i % 4) as usize].into(),
                 status: "completed".into(),
                 amount: Money::new(if out { -(100 + i % 9_900) } else { 5_000 }, Currency::Cny),
-                counterparty: format!("Merchant {}", i % 500),
+                counterparty: format!("Merchant {who}"),
                 category: Some(categories[(i % 8) as usize].into()),
                 memo: (i % 4 == 0).then(|| format!("note {i}")),
             }

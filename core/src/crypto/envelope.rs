@@ -151,6 +151,20 @@ impl ColumnCipher {
     /// Decrypts an envelope made for `aad`; any change to the envelope, the
     /// key or the AAD gives [`CryptoError::Authentication`].
     pub fn open(&self, aad: &Aad<'_>, envelope: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        let mut plain = Zeroizing::new(Vec::new());
+        self.open_into(aad, envelope, &mut plain)?;
+        Ok(plain)
+    }
+
+    /// Like [`open`](Self::open) but decrypts into `plain` (cleared first),
+    /// so a loop can reuse one zeroizing buffer. On error `plain` is empty.
+    pub fn open_into(
+        &self,
+        aad: &Aad<'_>,
+        envelope: &[u8],
+        plain: &mut Zeroizing<Vec<u8>>,
+    ) -> Result<(), CryptoError> {
+        plain.clear();
         if envelope.len() < OVERHEAD {
             return Err(CryptoError::Malformed);
         }
@@ -161,17 +175,21 @@ impl ColumnCipher {
         let (body, tag) = rest.split_at(rest.len() - TAG_LEN);
         let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| CryptoError::Malformed)?;
         let tag: [u8; TAG_LEN] = tag.try_into().map_err(|_| CryptoError::Malformed)?;
-        let mut plain = Zeroizing::new(body.to_vec());
-        aad.with_bytes(|aad_bytes| {
+        plain.extend_from_slice(body);
+        let result = aad.with_bytes(|aad_bytes| {
             self.aead.decrypt_inout_detached(
                 &Nonce::from(nonce),
                 aad_bytes,
                 plain.as_mut_slice().into(),
                 &Tag::from(tag),
             )
-        })
-        .map_err(|_| CryptoError::Authentication)?;
-        Ok(plain)
+        });
+        if result.is_err() {
+            zeroize::Zeroize::zeroize(&mut **plain);
+            plain.clear();
+            return Err(CryptoError::Authentication);
+        }
+        Ok(())
     }
 }
 

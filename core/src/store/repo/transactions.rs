@@ -159,10 +159,20 @@ fn decode_body(
     code: &str,
     body: &[u8],
 ) -> Result<(Money, String, Option<String>)> {
-    let plain = keys
-        .columns
-        .open(&aad(TABLE, "body", server_id.as_bytes()), body)?;
-    let mut r: &[u8] = &plain;
+    decode_body_with(keys, server_id, code, body, &mut Zeroizing::new(Vec::new()))
+}
+
+/// [`decode_body`] with a caller-owned plaintext buffer (reused over a page).
+fn decode_body_with(
+    keys: &VaultKeys,
+    server_id: &str,
+    code: &str,
+    body: &[u8],
+    plain: &mut Zeroizing<Vec<u8>>,
+) -> Result<(Money, String, Option<String>)> {
+    keys.columns
+        .open_into(&aad(TABLE, "body", server_id.as_bytes()), body, plain)?;
+    let mut r: &[u8] = plain;
     let zigzag = get_varint(&mut r)?;
     let minor = ((zigzag >> 1) as i64) ^ -((zigzag & 1) as i64);
     let counterparty = get_str(&mut r)?;
@@ -338,11 +348,13 @@ fn get_on(c: &Connection, keys: &VaultKeys, server_id: &str) -> Result<Transacti
 
 fn collect_items(keys: &VaultKeys, mut rows: rusqlite::Rows<'_>) -> Result<Vec<HistoryItem>> {
     let mut out = Vec::new();
+    let mut plain = Zeroizing::new(Vec::with_capacity(128));
     while let Some(row) = rows.next()? {
         let server_id: String = row.get(0)?;
         let code = row.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
         let body = row.get_ref(5)?.as_blob().map_err(rusqlite::Error::from)?;
-        let (amount, counterparty, category) = decode_body(keys, &server_id, code, body)?;
+        let (amount, counterparty, category) =
+            decode_body_with(keys, &server_id, code, body, &mut plain)?;
         out.push(HistoryItem {
             created_at_ms: row.get(1)?,
             kind: row.get(2)?,
