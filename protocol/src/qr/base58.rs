@@ -15,7 +15,7 @@ const fn build_index() -> [u8; 256] {
     t
 }
 
-const INDEX: [u8; 256] = build_index();
+static INDEX: [u8; 256] = build_index();
 
 /// Decodes base58 text; `None` for a character outside the alphabet or
 /// input longer than 128 characters (nothing we accept is longer).

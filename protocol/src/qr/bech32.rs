@@ -14,7 +14,7 @@ const fn build_index() -> [u8; 256] {
     t
 }
 
-const INDEX: [u8; 256] = build_index();
+static INDEX: [u8; 256] = build_index();
 
 fn polymod(values: impl Iterator<Item = u8>) -> u32 {
     const GEN: [u32; 5] = [

@@ -60,7 +60,7 @@ const fn b64_index() -> [u8; 256] {
     t
 }
 
-const B64_INDEX: [u8; 256] = b64_index();
+static B64_INDEX: [u8; 256] = b64_index();
 
 /// Decodes standard base64 (padding optional).
 ///

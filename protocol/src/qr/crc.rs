@@ -7,7 +7,7 @@
 
 /// Eight lookup tables; `TABLES[k][b]` is the CRC contribution of byte `b`
 /// followed by `k` zero bytes.
-const TABLES: [[u16; 256]; 8] = build_tables();
+static TABLES: [[u16; 256]; 8] = build_tables();
 
 const fn build_tables() -> [[u16; 256]; 8] {
     let mut t = [[0u16; 256]; 8];

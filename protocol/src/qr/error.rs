@@ -71,6 +71,12 @@ impl fmt::Display for QrError {
     }
 }
 
+impl From<Box<QrError>> for QrError {
+    fn from(e: Box<QrError>) -> Self {
+        *e
+    }
+}
+
 impl QrError {
     /// A new error.
     pub fn new(

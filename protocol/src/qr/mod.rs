@@ -211,7 +211,7 @@ pub fn parse(input: &str) -> Result<PaymentPayload<'_>, QrError> {
     }
     if b.len() >= 4 && b[..4].iter().all(u8::is_ascii_digit) {
         let mpm = parse_mpm(input)?;
-        if mpm.account_with_guid(receive::RECEIVE_GUID).is_some() {
+        if mpm.wallet_account().is_some() {
             return receive::receive_code(mpm).map(PaymentPayload::ImwalletReceive);
         }
         return Ok(PaymentPayload::EmvMpm(mpm));

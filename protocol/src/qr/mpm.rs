@@ -226,6 +226,10 @@ pub struct MpmPayload<'a> {
     pub scheme: Option<Scheme>,
     /// Mandatory fields the scheme profile allowed to be absent.
     pub exemptions: Exemptions,
+    /// The first account template with the PIX GUID (found during the walk).
+    pix_account: Option<Template<'a>>,
+    /// The first account template with the wallet's own GUID.
+    wallet_account: Option<Template<'a>>,
 }
 
 impl<'a> MpmPayload<'a> {
@@ -283,17 +287,34 @@ impl<'a> MpmPayload<'a> {
     /// The PIX fields, when the scheme is PIX.
     #[must_use]
     pub fn pix(&self) -> Option<PixDetails<'a>> {
-        let t = self.account_with_guid(PIX_GUID)?;
-        Some(PixDetails {
-            key: t.get(1),
-            description: t.get(2),
-            url: t.get(25),
+        let t = self.pix_account?;
+        let mut d = PixDetails {
+            key: None,
+            description: None,
+            url: None,
             txid: self.additional_data.and_then(|a| a.get(5)),
-        })
+        };
+        for (id, v) in t.fields() {
+            match id {
+                1 => d.key = Some(v),
+                2 => d.description = Some(v),
+                25 => d.url = Some(v),
+                _ => {}
+            }
+        }
+        Some(d)
+    }
+
+    /// The account template carrying the wallet's own GUID
+    /// ([`WALLET_GUID`]), if any: the payload is a wallet receive code.
+    #[must_use]
+    pub fn wallet_account(&self) -> Option<Template<'a>> {
+        self.wallet_account
     }
 }
 
-const PIX_GUID: &str = "br.gov.bcb.pix";
+/// The wallet's own GUID in a merchant account template (receive codes).
+pub const WALLET_GUID: &str = "im.wallet.receive";
 
 #[inline]
 fn is_digits(s: &str) -> bool {
@@ -305,28 +326,40 @@ fn char_len(s: &str, ascii: bool) -> usize {
     if ascii { s.len() } else { s.chars().count() }
 }
 
+/// How the payload's text was classified once, up front: ASCII (a char is
+/// a byte) and free of control characters (per-value scans are skipped).
+#[derive(Clone, Copy)]
+struct Text {
+    ascii: bool,
+    clean: bool,
+}
+
 /// Values may hold any character but a control character.
 #[inline]
-fn has_control(s: &str, ascii: bool) -> bool {
-    if ascii {
+fn has_control(s: &str, t: Text) -> bool {
+    if t.clean {
+        false
+    } else if t.ascii {
         s.bytes().any(|b| b < 0x20 || b == 0x7F)
     } else {
         s.chars().any(char::is_control)
     }
 }
 
-fn check_text(f: &Field<'_>, tag: &str, max: usize, ascii: bool) -> Result<(), QrError> {
-    if char_len(f.value, ascii) > max {
+/// Checks length (in characters) and control characters; `parent` names
+/// the enclosing template for the error tag, built only on error.
+fn check_text(f: &Field<'_>, parent: Option<u8>, max: usize, t: Text) -> Result<(), QrError> {
+    if char_len(f.value, t.ascii) > max {
         return Err(QrError::invalid(
             f.offset,
-            tag,
+            tag_path(parent, f.id),
             format!("longer than {max} characters"),
         ));
     }
-    if has_control(f.value, ascii) {
+    if has_control(f.value, t) {
         return Err(QrError::invalid(
             f.offset,
-            tag,
+            tag_path(parent, f.id),
             "contains a control character",
         ));
     }
@@ -354,15 +387,14 @@ fn is_zero_amount(s: &str) -> bool {
 fn walk_template<'a>(
     src: &'a str,
     f: &Field<'a>,
-    ascii: bool,
+    t: Text,
     guid_required: bool,
-    mut each: impl FnMut(&Field<'a>, &str) -> Result<(), QrError>,
+    mut each: impl FnMut(&Field<'a>) -> Result<(), QrError>,
 ) -> Result<Option<&'a str>, QrError> {
     let mut seen: u128 = 0;
     let mut guid = None;
-    let mut r = TlvReader::nested(src, f, ascii);
-    while let Some(sub) = r.next_field() {
-        let sub = sub?;
+    let mut r = TlvReader::nested(src, f, t.ascii);
+    while let Some(sub) = r.advance() {
         let bit = 1u128 << sub.id;
         if seen & bit != 0 {
             return Err(QrError::duplicate(
@@ -372,25 +404,27 @@ fn walk_template<'a>(
             ));
         }
         seen |= bit;
-        let tag = tag_path(Some(f.id), sub.id);
-        if has_control(sub.value, ascii) {
+        if has_control(sub.value, t) {
             return Err(QrError::invalid(
                 sub.offset,
-                tag,
+                tag_path(Some(f.id), sub.id),
                 "contains a control character",
             ));
         }
         if sub.id == 0 {
             guid = Some(sub.value);
-            if guid_required && char_len(sub.value, ascii) > 32 {
+            if guid_required && char_len(sub.value, t.ascii) > 32 {
                 return Err(QrError::invalid(
                     sub.offset,
-                    tag,
+                    tag_path(Some(f.id), sub.id),
                     "globally unique identifier longer than 32 characters",
                 ));
             }
         }
-        each(&sub, &tag)?;
+        each(&sub)?;
+    }
+    if let Some(e) = r.take_error() {
+        return Err(*e);
     }
     if guid_required && guid.is_none() {
         return Err(QrError::missing(
@@ -411,6 +445,10 @@ pub fn parse_mpm(src: &str) -> Result<MpmPayload<'_>, QrError> {
     let bytes = src.as_bytes();
     let n = bytes.len();
     let ascii = src.is_ascii();
+    let t = Text {
+        ascii,
+        clean: ascii && !bytes.iter().any(|&b| b < 0x20 || b == 0x7F),
+    };
 
     // 1. CRC first when the trailer is where it belongs.
     if n >= 8 && &bytes[n - 8..n - 4] == b"6304" {
@@ -437,6 +475,7 @@ pub fn parse_mpm(src: &str) -> Result<MpmPayload<'_>, QrError> {
     let (mut f58, mut f59, mut f60, mut f61, mut f62, mut f64) =
         (None, None, None, None, None, None);
     let mut has_account = false;
+    let (mut pix_account, mut wallet_account) = (None, None);
     let mut scheme: Option<Scheme> = None;
     let mut consider = |s: Option<Scheme>| {
         if let Some(s) = s
@@ -447,8 +486,7 @@ pub fn parse_mpm(src: &str) -> Result<MpmPayload<'_>, QrError> {
     };
 
     let mut reader = TlvReader::new(src, 0, n, ascii, None);
-    while let Some(field) = reader.next_field() {
-        let f = field?;
+    while let Some(f) = reader.advance() {
         if first {
             first = false;
             if f.id != 0 {
@@ -488,15 +526,35 @@ pub fn parse_mpm(src: &str) -> Result<MpmPayload<'_>, QrError> {
             1 => poi = Some(f),
             2..=25 => {
                 has_account = true;
-                check_text(&f, &tag_path(None, f.id), 99, ascii)?;
+                check_text(&f, None, 99, t)?;
                 if matches!(f.id, 15 | 16) {
                     consider(Some(Scheme::UnionPay));
                 }
             }
             26..=51 => {
                 has_account = true;
-                let guid = walk_template(src, &f, ascii, true, |_, _| Ok(()))?;
-                consider(guid.and_then(scheme_for_guid));
+                let (mut key, mut url) = (None, None);
+                let guid = walk_template(src, &f, t, true, |sub| {
+                    match sub.id {
+                        1 => key = Some(sub.value),
+                        25 => url = Some(sub.value),
+                        _ => {}
+                    }
+                    Ok(())
+                })?;
+                if let Some(g) = guid {
+                    let s = scheme_for_guid(g);
+                    if s == Some(Scheme::Pix) && pix_account.is_none() {
+                        check_pix(&f, key, url)?;
+                        pix_account = Some(Template::new(src, &f, ascii));
+                    } else if s.is_none()
+                        && wallet_account.is_none()
+                        && g.eq_ignore_ascii_case(WALLET_GUID)
+                    {
+                        wallet_account = Some(Template::new(src, &f, ascii));
+                    }
+                    consider(s);
+                }
             }
             52 => f52 = Some(f),
             53 => f53 = Some(f),
@@ -509,7 +567,7 @@ pub fn parse_mpm(src: &str) -> Result<MpmPayload<'_>, QrError> {
             60 => f60 = Some(f),
             61 => f61 = Some(f),
             62 => {
-                walk_template(src, &f, ascii, false, check_additional_data)?;
+                walk_template(src, &f, t, false, |sub| check_additional_data(sub, t))?;
                 f62 = Some(f);
             }
             63 => {
@@ -523,13 +581,16 @@ pub fn parse_mpm(src: &str) -> Result<MpmPayload<'_>, QrError> {
                 crc = Some(f);
             }
             64 => f64 = Some(f),
-            65..=79 => check_text(&f, &tag_path(None, f.id), 99, ascii)?,
+            65..=79 => check_text(&f, None, 99, t)?,
             _ => {
                 // 80..=99: unreserved templates carry a GUID in 00.
-                let guid = walk_template(src, &f, ascii, true, |_, _| Ok(()))?;
+                let guid = walk_template(src, &f, t, true, |_| Ok(()))?;
                 consider(guid.and_then(scheme_for_guid));
             }
         }
+    }
+    if let Some(e) = reader.take_error() {
+        return Err(*e);
     }
     if first {
         return Err(QrError::missing(0, "00", "empty payload"));
@@ -608,17 +669,17 @@ pub fn parse_mpm(src: &str) -> Result<MpmPayload<'_>, QrError> {
         ));
     }
     if let Some(f) = &f59 {
-        check_text(f, "59", 25, ascii)?;
+        check_text(f, None, 25, t)?;
     }
     if let Some(f) = &f60 {
-        check_text(f, "60", 15, ascii)?;
+        check_text(f, None, 15, t)?;
     }
     if let Some(f) = &f61 {
-        check_text(f, "61", 10, ascii)?;
+        check_text(f, None, 10, t)?;
     }
     let language = match f64 {
         None => None,
-        Some(f) => Some(check_language(src, &f, ascii)?),
+        Some(f) => Some(check_language(src, &f, t)?),
     };
 
     // 4. Mandatory fields, with the scheme profile's exemptions.
@@ -667,10 +728,9 @@ pub fn parse_mpm(src: &str) -> Result<MpmPayload<'_>, QrError> {
         crc: crc.value,
         scheme,
         exemptions,
+        pix_account,
+        wallet_account,
     };
-    if scheme == Some(Scheme::Pix) {
-        check_pix(&payload)?;
-    }
     Ok(payload)
 }
 
@@ -777,23 +837,27 @@ fn check_tip<'a>(
     Ok(tip)
 }
 
-fn check_additional_data(sub: &Field<'_>, tag: &str) -> Result<(), QrError> {
+fn check_additional_data(sub: &Field<'_>, t: Text) -> Result<(), QrError> {
     let ok = match sub.id {
-        1..=8 => sub.value.chars().count() <= 25,
+        1..=8 => char_len(sub.value, t.ascii) <= 25,
         9 => {
             sub.value.len() <= 3 && sub.value.bytes().all(|b| matches!(b, b'A' | b'M' | b'E')) && {
                 let b = sub.value.as_bytes();
                 (0..b.len()).all(|i| !b[i + 1..].contains(&b[i]))
             }
         }
-        10 => sub.value.chars().count() <= 20,
+        10 => char_len(sub.value, t.ascii) <= 20,
         11 => sub.value.len() == 3,
         _ => true,
     };
     if ok {
         Ok(())
     } else {
-        Err(QrError::invalid(sub.offset, tag, additional_rule(sub.id)))
+        Err(QrError::invalid(
+            sub.offset,
+            tag_path(Some(62), sub.id),
+            additional_rule(sub.id),
+        ))
     }
 }
 
@@ -809,27 +873,27 @@ fn additional_rule(id: u8) -> &'static str {
 fn check_language<'a>(
     src: &'a str,
     f: &Field<'a>,
-    ascii: bool,
+    t: Text,
 ) -> Result<LanguageTemplate<'a>, QrError> {
     let (mut lang, mut name, mut city) = (None, None, None);
-    walk_template(src, f, ascii, false, |sub, tag| {
+    walk_template(src, f, t, false, |sub| {
         match sub.id {
             0 => {
                 if sub.value.len() != 2 || !sub.value.bytes().all(|b| b.is_ascii_alphabetic()) {
                     return Err(QrError::invalid(
                         sub.offset,
-                        tag,
+                        "64.00",
                         "language must be 2 letters (ISO 639)",
                     ));
                 }
                 lang = Some(sub.value);
             }
             1 => {
-                check_text(sub, tag, 25, ascii)?;
+                check_text(sub, Some(64), 25, t)?;
                 name = Some(sub.value);
             }
             2 => {
-                check_text(sub, tag, 15, ascii)?;
+                check_text(sub, Some(64), 15, t)?;
                 city = Some(sub.value);
             }
             _ => {}
@@ -857,24 +921,21 @@ fn check_language<'a>(
     })
 }
 
-fn check_pix(p: &MpmPayload<'_>) -> Result<(), QrError> {
-    let Some(t) = p.account_with_guid(PIX_GUID) else {
-        return Ok(());
-    };
-    if t.get(1).is_some() && t.get(25).is_some() {
-        let off = t.value_offset;
+/// PIX profile rules on the first PIX account template.
+fn check_pix(f: &Field<'_>, key: Option<&str>, url: Option<&str>) -> Result<(), QrError> {
+    if key.is_some() && url.is_some() {
         return Err(QrError::invalid(
-            off,
-            format!("{:02}.25", t.id),
+            f.value_offset,
+            format!("{:02}.25", f.id),
             "PIX template carries both a key (01) and a dynamic URL (25)",
         ));
     }
-    if let Some(k) = t.get(1)
+    if let Some(k) = key
         && k.chars().count() > 77
     {
         return Err(QrError::invalid(
-            t.value_offset,
-            format!("{:02}.01", t.id),
+            f.value_offset,
+            format!("{:02}.01", f.id),
             "PIX key longer than 77 characters",
         ));
     }

@@ -23,7 +23,7 @@ use super::mpm::{Initiation, MpmPayload, parse_mpm};
 use crate::money::{Currency, Money};
 
 /// Our GUID in the merchant account template.
-pub const RECEIVE_GUID: &str = "im.wallet.receive";
+pub const RECEIVE_GUID: &str = super::mpm::WALLET_GUID;
 
 /// Who receives the money.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,7 +196,7 @@ pub fn build_receive_code(spec: &ReceiveCodeSpec<'_>) -> Result<String, QrError>
 /// # Errors
 /// `missing_field`/`invalid_value` for a bad kind or id in template 26.
 pub fn receive_code(mpm: MpmPayload<'_>) -> Result<ReceiveCode<'_>, QrError> {
-    let Some(t) = mpm.account_with_guid(RECEIVE_GUID) else {
+    let Some(t) = mpm.wallet_account() else {
         return Err(QrError::missing(0, "26.00", "not a wallet receive code"));
     };
     let tag = |sub: u8| format!("{:02}.{sub:02}", t.id);

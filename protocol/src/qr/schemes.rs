@@ -95,7 +95,11 @@ const GUIDS: &[(&str, Scheme, bool)] = &[
 /// The scheme a template GUID/AID names, compared case-insensitively.
 #[must_use]
 pub fn scheme_for_guid(guid: &str) -> Option<Scheme> {
+    let first = guid.as_bytes().first()?.to_ascii_uppercase();
     GUIDS.iter().find_map(|&(g, scheme, whole)| {
+        if g.as_bytes()[0] != first {
+            return None;
+        }
         let hit = if whole {
             guid.eq_ignore_ascii_case(g)
         } else {

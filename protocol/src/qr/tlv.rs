@@ -47,6 +47,7 @@ pub struct TlvReader<'a> {
     end: usize,
     ascii: bool,
     parent: Option<u8>,
+    error: Option<Box<QrError>>,
 }
 
 impl<'a> TlvReader<'a> {
@@ -60,6 +61,7 @@ impl<'a> TlvReader<'a> {
             end,
             ascii,
             parent,
+            error: None,
         }
     }
 
@@ -78,49 +80,73 @@ impl<'a> TlvReader<'a> {
     /// The next field, or an error for a malformed header or a value that
     /// runs past the end of the window.
     #[inline]
-    pub fn next_field(&mut self) -> Option<Result<Field<'a>, QrError>> {
+    ///
+    /// The error is boxed so the hot `Ok` path moves a small value.
+    pub fn next_field(&mut self) -> Option<Result<Field<'a>, Box<QrError>>> {
         if self.pos >= self.end {
             return None;
         }
         Some(self.read())
     }
 
+    /// The next field, or `None` at the end *or* on an error; check
+    /// [`TlvReader::take_error`] after the loop. The hot path moves only a
+    /// small `Option<Field>`.
     #[inline]
-    fn read(&mut self) -> Result<Field<'a>, QrError> {
+    pub fn advance(&mut self) -> Option<Field<'a>> {
+        if self.pos >= self.end {
+            return None;
+        }
+        match self.read() {
+            Ok(f) => Some(f),
+            Err(e) => {
+                self.error = Some(e);
+                None
+            }
+        }
+    }
+
+    /// The error that ended [`TlvReader::advance`], if any.
+    pub fn take_error(&mut self) -> Option<Box<QrError>> {
+        self.error.take()
+    }
+
+    #[inline]
+    fn read(&mut self) -> Result<Field<'a>, Box<QrError>> {
         let pos = self.pos;
         let b = self.src.as_bytes();
         let parent_tag = || self.parent.map(|p| format!("{p:02}"));
         if self.end - pos < 4 {
             self.pos = self.end;
-            return Err(QrError::malformed(
+            return Err(Box::new(QrError::malformed(
                 pos,
                 parent_tag(),
                 "truncated field header (id and length need 4 characters)",
-            ));
+            )));
         }
         let Some(id) = two_digits(b[pos], b[pos + 1]) else {
             self.pos = self.end;
-            return Err(QrError::malformed(
+            return Err(Box::new(QrError::malformed(
                 pos,
                 parent_tag(),
                 "field id is not two digits",
-            ));
+            )));
         };
         let Some(len) = two_digits(b[pos + 2], b[pos + 3]) else {
             self.pos = self.end;
-            return Err(QrError::malformed(
+            return Err(Box::new(QrError::malformed(
                 pos + 2,
                 Some(tag_path(self.parent, id)),
                 "field length is not two digits",
-            ));
+            )));
         };
         if len == 0 {
             self.pos = self.end;
-            return Err(QrError::malformed(
+            return Err(Box::new(QrError::malformed(
                 pos + 2,
                 Some(tag_path(self.parent, id)),
                 "field length is zero",
-            ));
+            )));
         }
         let start = pos + 4;
         let end = if self.ascii {
@@ -134,19 +160,19 @@ impl<'a> TlvReader<'a> {
                 .src
                 .get(start..self.end)
                 .map_or(0, |s| s.chars().count());
-            return Err(QrError::malformed(
+            return Err(Box::new(QrError::malformed(
                 pos,
                 Some(tag_path(self.parent, id)),
                 format!("field declares {len} characters but only {remaining} remain"),
-            ));
+            )));
         }
         let Some(value) = self.src.get(start..end) else {
             self.pos = self.end;
-            return Err(QrError::malformed(
+            return Err(Box::new(QrError::malformed(
                 pos,
                 Some(tag_path(self.parent, id)),
                 "value does not end on a character boundary",
-            ));
+            )));
         };
         self.pos = end;
         Ok(Field {
@@ -178,7 +204,7 @@ impl<'a> Iterator for TlvReader<'a> {
     type Item = Result<Field<'a>, QrError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.next_field()
+        self.next_field().map(|r| r.map_err(|e| *e))
     }
 }
 
