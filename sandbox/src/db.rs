@@ -27,6 +27,10 @@ pub enum DbError {
 /// Writes joined into one SQLite transaction (group commit) at most.
 const MAX_BATCH: u32 = 64;
 
+/// How long the last writer of a batch waits for others to join before it
+/// commits (only on multi-threaded runtimes, where others can arrive).
+const LINGER: std::time::Duration = std::time::Duration::from_micros(200);
+
 struct Inner {
     conn: Connection,
     /// A batch transaction is open.
@@ -62,17 +66,6 @@ impl std::fmt::Debug for Db {
 fn run_sql(conn: &Connection, sql: &str) -> Result<(), Problem> {
     conn.prepare_cached(sql)?.execute([])?;
     Ok(())
-}
-
-/// Runs blocking database work without starving a multi-threaded tokio
-/// runtime (other tasks move to another worker meanwhile).
-fn blocking<T>(f: impl FnOnce() -> T) -> T {
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(f)
-        }
-        _ => f(),
-    }
 }
 
 impl Db {
@@ -123,12 +116,18 @@ impl Db {
         &self,
         f: impl FnOnce(&Connection) -> Result<T, Problem>,
     ) -> Result<T, Problem> {
-        blocking(|| self.write_now(f))
+        match tokio::runtime::Handle::try_current() {
+            Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(|| self.write_now(f, true))
+            }
+            _ => self.write_now(f, false),
+        }
     }
 
     fn write_now<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, Problem>,
+        linger: bool,
     ) -> Result<T, Problem> {
         self.queued.fetch_add(1, Ordering::SeqCst);
         let guard = self.lock();
@@ -150,7 +149,17 @@ impl Db {
         g.batch += 1;
         self.jobs.fetch_add(1, Ordering::Relaxed);
         let epoch = g.epoch;
-        if self.queued.load(Ordering::SeqCst) == 0 || g.batch >= MAX_BATCH {
+        if linger && g.batch < MAX_BATCH && self.queued.load(Ordering::SeqCst) == 0 {
+            // Give writers that are about to arrive a moment to join.
+            g = self
+                .committed
+                .wait_timeout(g, LINGER)
+                .map_err(|_| Problem::internal("database mutex poisoned"))?
+                .0;
+        }
+        if g.epoch != epoch {
+            // Someone else committed our batch meanwhile.
+        } else if self.queued.load(Ordering::SeqCst) == 0 || g.batch >= MAX_BATCH {
             self.commit(&mut g)?;
         } else {
             while g.epoch == epoch {
