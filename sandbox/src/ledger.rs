@@ -294,7 +294,8 @@ impl LedgerStore for SqliteLedger<'_> {
                 .ok_or(LedgerError::Overflow)?;
         }
         let mut updates = Vec::with_capacity(net.len());
-        for (account, delta) in net.values() {
+        let mut ids: BTreeMap<&str, i64> = BTreeMap::new();
+        for (code, (account, delta)) in &net {
             let (id, balance) = self.account_row(account)?;
             let new = balance.checked_add(*delta).ok_or(LedgerError::Overflow)?;
             if account.guarded && new < 0 {
@@ -303,6 +304,7 @@ impl LedgerStore for SqliteLedger<'_> {
                 });
             }
             updates.push((id, new));
+            ids.insert(code, id);
         }
         let mut set = self
             .conn
@@ -311,11 +313,17 @@ impl LedgerStore for SqliteLedger<'_> {
             set.execute(params![id, new])?;
         }
         let mut insert = self.conn.prepare_cached(
-            "INSERT INTO postings (journal, account_id, currency, amount, at)
-             SELECT ?1, id, currency, ?3, ?4 FROM accounts WHERE code = ?2",
+            "INSERT INTO postings (journal, account_id, currency, amount, at) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for line in journal.lines.iter().filter(|l| l.minor != 0) {
-            insert.execute(params![journal.id, line.account.code(), line.minor, at_ms])?;
+            let id = ids.get(line.account.code()).copied().unwrap_or_default();
+            insert.execute(params![
+                journal.id,
+                id,
+                line.account.currency().code(),
+                line.minor,
+                at_ms
+            ])?;
         }
         Ok(())
     }
