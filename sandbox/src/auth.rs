@@ -85,13 +85,24 @@ impl FromRequestParts<AppState> for User {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<User, Problem> {
-        let app = App::from_request_parts(parts, state).await?;
-        let token = bearer(&parts.headers).ok_or(Problem::of(ErrorCode::Unauthorized))?;
+        let key =
+            header(&parts.headers, "x-api-key").ok_or(Problem::of(ErrorCode::MissingApiKey))?;
+        let token = bearer(&parts.headers);
         let now = state.now();
-        let (id, family) = state
-            .db
-            .read(|c| user_for_token(c, token, now))?
-            .ok_or(Problem::of(ErrorCode::InvalidToken))?;
+        // One trip to the database for both checks.
+        let (app, user) = state.db.read(|c| {
+            let app = app_for_key(c, key)?;
+            let user = match (&app, token) {
+                (Some(_), Some(t)) => user_for_token(c, t, now)?,
+                _ => None,
+            };
+            Ok((app, user))
+        })?;
+        let app = app.ok_or(Problem::of(ErrorCode::InvalidApiKey))?;
+        if token.is_none() {
+            return Err(Problem::of(ErrorCode::Unauthorized));
+        }
+        let (id, family) = user.ok_or(Problem::of(ErrorCode::InvalidToken))?;
         Ok(User { app, id, family })
     }
 }
