@@ -647,6 +647,13 @@ mod tests {
     }
 
     #[test]
+    fn vault_can_be_shared_across_threads_for_spawn_blocking() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Vault>();
+        assert_send_sync::<VaultError>();
+    }
+
+    #[test]
     fn created_vault_is_unlocked_and_reopens_locked() {
         let dir = tempfile::tempdir().unwrap();
         let v = new_vault(&dir, "pw");

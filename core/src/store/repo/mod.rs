@@ -188,7 +188,15 @@ mod tests {
         let failed = o.get(&op.id).unwrap();
         assert_eq!(failed.attempts, 1);
         assert_eq!(failed.result.unwrap().expose(), b"declined");
+        assert_eq!(
+            o.find_by_idempotency_key(&op.idempotency_key).unwrap().id,
+            op.id
+        );
         o.rotate_idempotency_key(&op.id, "k2").unwrap();
+        assert!(matches!(
+            o.find_by_idempotency_key(&op.idempotency_key),
+            Err(VaultError::NotFound)
+        ));
         let again = o.get(&op.id).unwrap();
         assert_eq!(
             (again.state, again.idempotency_key.as_str()),

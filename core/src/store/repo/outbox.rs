@@ -197,6 +197,18 @@ impl Outbox<'_> {
         })
     }
 
+    /// The operation that owns `idempotency_key`, or [`VaultError::NotFound`].
+    pub fn find_by_idempotency_key(&self, idempotency_key: &str) -> Result<PendingOperation> {
+        self.0.db.read(|c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM pending_operations WHERE idempotency_key = ?1"
+            ))?;
+            let mut rows = stmt.query([idempotency_key])?;
+            let row = rows.next()?.ok_or(VaultError::NotFound)?;
+            self.decode(row)
+        })
+    }
+
     /// Operations not yet completed or failed, oldest first.
     pub fn unresolved(&self) -> Result<Vec<PendingOperation>> {
         self.0.db.read(|c| {
