@@ -65,3 +65,213 @@ fn money_moving_posts_require_an_idempotency_key_in_the_spec() {
         );
     }
 }
+
+/// One journey that calls every operation of the spec successfully over
+/// HTTP (each response validated against its schema by the client).
+#[tokio::test]
+async fn every_operation_answers_successfully_over_http() {
+    use imwallet_tests::{World, cny};
+    use serde_json::json;
+    let w = World::manual().await;
+    let c = w.server.client();
+    c.get("/healthz").await.ok(200);
+    w.app.get("/v1/apps/current").await.ok(200);
+    let alice = w.user().await;
+    let bob = w.user().await;
+    let a = &alice.client;
+    a.get("/v1/me").await.ok(200);
+    a.send("PATCH", "/v1/me", Some(json!({"display_name": "A"})), &[])
+        .await
+        .ok(200);
+    a.get("/v1/me/security-events").await.ok(200);
+    let card = w.funded(&alice, "1000.00").await;
+    a.get("/v1/cards").await.ok(200);
+    a.get("/v1/balances").await.ok(200);
+    a.post(
+        "/v1/quotes",
+        json!({"operation": "transfer", "amount": cny("1.00")}),
+    )
+    .await
+    .ok(200);
+    let merchant = w.merchant().await;
+    w.app
+        .get(&format!("/v1/merchants/{merchant}"))
+        .await
+        .ok(200);
+    w.app
+        .get(&format!("/v1/merchants/{merchant}/qr"))
+        .await
+        .ok(200);
+    let paid = a
+        .post_idem(
+            "/v1/payments",
+            json!({"merchant_id": merchant, "amount": cny("10.00")}),
+        )
+        .await;
+    let paid_id = paid.ok(201)["id"].as_str().unwrap().to_owned();
+    a.post_idem(
+        "/v1/transfers",
+        json!({"to": {"user_id": bob.user_id}, "amount": cny("5.00")}),
+    )
+    .await
+    .ok(201);
+    w.server.advance_s(61);
+    a.post("/v1/verification-codes", json!({"purpose": "withdraw"}))
+        .await
+        .ok(202);
+    let code = w.code_for(&alice.phone).await;
+    let wd = a
+        .post_idem(
+            "/v1/withdrawals",
+            json!({"card_id": card, "amount": cny("20.00"), "code": code}),
+        )
+        .await;
+    let wd_id = wd.ok(201)["id"].as_str().unwrap().to_owned();
+    w.app
+        .post_idem(
+            &format!("/v1/sandbox/withdrawals/{wd_id}/complete"),
+            json!({}),
+        )
+        .await
+        .ok(200);
+    w.app
+        .post_idem(
+            &format!("/v1/sandbox/transactions/{paid_id}/reverse"),
+            json!({}),
+        )
+        .await
+        .ok(201);
+    let q = a
+        .post(
+            "/v1/fx/quotes",
+            json!({"sell": cny("7.20"), "buy_currency": "USD"}),
+        )
+        .await;
+    let quote = q.ok(201)["quote_id"].as_str().unwrap().to_owned();
+    a.post_idem("/v1/fx/conversions", json!({"quote_id": quote}))
+        .await
+        .ok(201);
+    a.get("/v1/transactions").await.ok(200);
+    a.get(&format!("/v1/transactions/{paid_id}")).await.ok(200);
+    a.get("/v1/points").await.ok(200);
+    w.app
+        .post(
+            "/v1/sandbox/coupons",
+            json!({"user_id": alice.user_id, "kind": "percent", "percent_off_bps": 500, "min_spend": cny("1.00"), "expires_at": imwallet_tests::T0 + 86_400_000}),
+        )
+        .await
+        .ok(201);
+    a.get("/v1/coupons").await.ok(200);
+    // risk holds: a second server with a low hold limit
+    let config = imwallet_sandbox::config::Config {
+        risk: imwallet_sandbox::config::RiskLimits {
+            hold_above_minor: 100,
+            velocity_max: 0,
+            velocity_window_s: 60,
+        },
+        ..imwallet_sandbox::config::Config::for_tests()
+    };
+    let w2 = World::with(imwallet_tests::TestServer::start_with(config, true).await).await;
+    let h = w2.user().await;
+    let h2 = w2.user().await;
+    w2.funded(&h, "100.00").await;
+    let t1 = h
+        .client
+        .post_idem(
+            "/v1/transfers",
+            json!({"to": {"user_id": h2.user_id}, "amount": cny("2.00")}),
+        )
+        .await;
+    let t2 = h
+        .client
+        .post_idem(
+            "/v1/transfers",
+            json!({"to": {"user_id": h2.user_id}, "amount": cny("3.00")}),
+        )
+        .await;
+    h.client.get("/v1/risk/holds").await.ok(200);
+    let id1 = t1.ok(202)["id"].as_str().unwrap().to_owned();
+    let id2 = t2.ok(202)["id"].as_str().unwrap().to_owned();
+    w2.app
+        .post_idem(&format!("/v1/sandbox/risk/holds/{id1}/release"), json!({}))
+        .await
+        .ok(200);
+    w2.app
+        .post_idem(&format!("/v1/sandbox/risk/holds/{id2}/reject"), json!({}))
+        .await
+        .ok(200);
+    // cards: remove; account: freeze, unfreeze, password, refresh, logout, reset
+    assert_eq!(
+        a.send("DELETE", &format!("/v1/cards/{card}"), None, &[])
+            .await
+            .status,
+        204
+    );
+    a.raw("POST", "/v1/me/freeze", &[], None).await.ok(200);
+    a.post("/v1/me/unfreeze", json!({"password": "correct horse"}))
+        .await
+        .ok(200);
+    let r = a
+        .raw(
+            "POST",
+            "/v1/me/password",
+            &[("Content-Type", "application/json")],
+            Some(
+                json!({"current_password": "correct horse", "new_password": "another password"})
+                    .to_string()
+                    .as_bytes(),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    let fresh = w
+        .app
+        .post(
+            "/v1/auth/refresh",
+            json!({"refresh_token": alice.refresh_token}),
+        )
+        .await;
+    let access = fresh.ok(200)["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        w.app
+            .with_token(&access)
+            .raw("POST", "/v1/auth/logout", &[], None)
+            .await
+            .status,
+        204
+    );
+    w.server.advance_s(61);
+    w.app
+        .post(
+            "/v1/verification-codes",
+            json!({"purpose": "reset_password", "destination": bob.phone}),
+        )
+        .await
+        .ok(202);
+    let code = w.code_for(&bob.phone).await;
+    let r = w
+        .app
+        .raw(
+            "POST",
+            "/v1/auth/password-reset",
+            &[("Content-Type", "application/json")],
+            Some(
+                json!({"identifier": bob.phone, "code": code, "new_password": "new password 2"})
+                    .to_string()
+                    .as_bytes(),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    let done = spec::succeeded();
+    let missing: Vec<_> = spec::operations()
+        .into_iter()
+        .filter(|o| !done.contains(o))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations never answered 2xx: {missing:?}"
+    );
+    w.server.assert_ledger_sound();
+    w2.server.assert_ledger_sound();
+}

@@ -91,6 +91,14 @@ fn resolve(value: &Value) -> &Value {
     }
 }
 
+/// Operations that have answered with a 2xx in this process.
+pub fn succeeded() -> std::collections::BTreeSet<(String, String)> {
+    SUCCEEDED.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+static SUCCEEDED: Mutex<std::collections::BTreeSet<(String, String)>> =
+    Mutex::new(std::collections::BTreeSet::new());
+
 /// Panics unless the response is documented and its body validates. Routes
 /// not in the spec are accepted only when they answered `404`/`405`.
 #[track_caller]
@@ -107,6 +115,12 @@ pub fn validate_response(method: &str, path: &str, resp: &Resp) {
         );
         return;
     };
+    if (200..300).contains(&resp.status) {
+        SUCCEEDED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert((method.to_owned(), template.clone()));
+    }
     let op = &spec()["paths"][&template][method.to_lowercase()];
     let status = resp.status.to_string();
     let (key, response) = match op["responses"].get(&status) {
