@@ -254,6 +254,87 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_database_migrates_forward_and_keeps_its_rows() {
+        let dir = std::env::temp_dir().join(format!("imw-db-v1-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("v1.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO apps (id, name, key_hash, created_at) VALUES ('app_1', 'old', 'h', 1)",
+                [],
+            )
+            .unwrap();
+        }
+        let db = Db::open(path.to_str().unwrap()).unwrap();
+        let (version, name, old_index): (i64, String, i64) = db
+            .read(|c| {
+                Ok((
+                    c.pragma_query_value(None, "user_version", |r| r.get(0))?,
+                    c.query_row("SELECT name FROM apps WHERE id = 'app_1'", [], |r| r.get(0))?,
+                    c.query_row(
+                        "SELECT COUNT(*) FROM sqlite_master WHERE name = 'txns_by_merchant'",
+                        [],
+                        |r| r.get(0),
+                    )?,
+                ))
+            })
+            .unwrap();
+        assert_eq!((version, name.as_str(), old_index), (2, "old", 0));
+        drop(db);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_database_from_a_newer_sandbox_is_refused() {
+        let dir = std::env::temp_dir().join(format!("imw-db-new-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("new.db");
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        assert!(matches!(
+            Db::open(path.to_str().unwrap()),
+            Err(DbError::TooNew(99))
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_rolls_back_alone_and_a_kept_failure_commits() {
+        let db = Db::open(":memory:").unwrap();
+        let insert = |c: &Connection, id: &str| -> Result<(), Problem> {
+            c.execute(
+                "INSERT INTO apps (id, name, key_hash, created_at) VALUES (?1, 'n', ?1, 0)",
+                [id],
+            )?;
+            Ok(())
+        };
+        db.write(|c| insert(c, "a")).unwrap();
+        let failed: Result<(), Problem> = db.write(|c| {
+            insert(c, "b")?;
+            Err(Problem::internal("no"))
+        });
+        assert!(failed.is_err());
+        let kept: Result<(), Problem> = db.write(|c| {
+            insert(c, "c")?;
+            Err(Problem::internal("but keep").keeping_writes())
+        });
+        assert!(kept.is_err());
+        let ids: Vec<String> = db
+            .read(|c| {
+                let mut s = c.prepare("SELECT id FROM apps ORDER BY id")?;
+                let rows = s.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            })
+            .unwrap();
+        assert_eq!(ids, ["a", "c"]);
+    }
+
+    #[test]
     fn postings_cannot_be_updated_or_deleted() {
         let db = Db::open(":memory:").unwrap();
         let err = db.write(|tx| {
