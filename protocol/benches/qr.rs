@@ -5,7 +5,7 @@
 //! `cargo bench -p imwallet-protocol --bench qr`
 //!
 //! What each contender does per iteration:
-//! * `imwallet_parse`: full validation — CRC-16 (slice-by-8), TLV lengths
+//! * `imwallet_parse`: full validation — CRC-16 (slice-by-16), TLV lengths
 //!   in characters, duplicate ids, field rules, mandatory fields, scheme.
 //! * `brcode_parse_crc`: `brcode::str_to_brcode` plus its CRC over the body.
 //! * `emv_qrcps_parse_validate`: a derived `from_str` of the root fields
@@ -174,7 +174,7 @@ fn bench_payload(c: &mut Criterion, group: &str, payload: &str, peers: bool) {
 fn bench_crc(c: &mut Criterion) {
     let body = &PIX[..PIX.len() - 4];
     let mut g = c.benchmark_group("crc16");
-    g.bench_function("imwallet_slice_by_8", |b| {
+    g.bench_function("imwallet_slice_by_16", |b| {
         b.iter(|| qr::crc::crc16(black_box(body.as_bytes())))
     });
     g.bench_function("brcode", |b| {
@@ -209,8 +209,8 @@ fn report() {
     if let Some(t) = median_ns("bip21", "imwallet_parse") {
         println!(" bip21  imwallet_parse            {t:>9.1} ns   (no peer parses BIP21)");
     }
-    if let Some(base) = median_ns("crc16", "imwallet_slice_by_8") {
-        println!(" crc16  imwallet_slice_by_8       {base:>9.1} ns   1.00x");
+    if let Some(base) = median_ns("crc16", "imwallet_slice_by_16") {
+        println!(" crc16  imwallet_slice_by_16       {base:>9.1} ns   1.00x");
         for peer in ["brcode", "emv_qrcps"] {
             if let Some(t) = median_ns("crc16", peer) {
                 println!(" crc16  {peer:<25} {t:>9.1} ns  {:>5.2}x", t / base);

@@ -92,7 +92,7 @@ impl<'a> TlvReader<'a> {
     /// The next field, or `None` at the end *or* on an error; check
     /// [`TlvReader::take_error`] after the loop. The hot path moves only a
     /// small `Option<Field>`.
-    #[inline]
+    #[inline(always)]
     pub fn advance(&mut self) -> Option<Field<'a>> {
         if self.pos >= self.end {
             return None;
@@ -111,7 +111,7 @@ impl<'a> TlvReader<'a> {
         self.error.take()
     }
 
-    #[inline]
+    #[inline(always)]
     fn read(&mut self) -> Result<Field<'a>, Box<QrError>> {
         let pos = self.pos;
         let b = self.src.as_bytes();
