@@ -221,7 +221,8 @@ fn report() {
     let cjk_ours = matches!(qr::parse(EMVCO_CJK), Ok(PaymentPayload::EmvMpm(_)));
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let cjk_brcode = std::panic::catch_unwind(|| brcode_from_str_crc(EMVCO_CJK));
+    let cjk_brcode = std::panic::catch_unwind(|| brcode_parse_crc(EMVCO_CJK));
+    let cjk_brcode_tlv = std::panic::catch_unwind(|| brcode_from_str_crc(EMVCO_CJK));
     let cjk_emv = std::panic::catch_unwind(|| emv_qrcps_parse_validate(EMVCO_CJK));
     std::panic::set_hook(prev);
     let show = |r: &std::thread::Result<bool>| match r {
@@ -230,9 +231,10 @@ fn report() {
         Err(_) => "PANICS",
     };
     println!(
-        "EMVCo annex CJK example: imwallet {}, brcode {}, emv-qrcps {}",
+        "EMVCo annex CJK example: imwallet {}, brcode str_to_brcode {}, brcode from_str {}, emv-qrcps {}",
         if cjk_ours { "parses" } else { "refuses" },
         show(&cjk_brcode),
+        show(&cjk_brcode_tlv),
         show(&cjk_emv)
     );
 }
