@@ -11,8 +11,8 @@ use imwallet_core::api::{
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
 
 /// A request as the fault server saw it.
 #[derive(Debug, Clone)]
@@ -102,7 +102,11 @@ impl FaultServer {
     }
 }
 
-async fn serve_connection(mut stream: TcpStream, script: Script, log: Arc<Mutex<Vec<Seen>>>) {
+async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    script: Script,
+    log: Arc<Mutex<Vec<Seen>>>,
+) {
     loop {
         let Some(request) = read_request(&mut stream).await else {
             return;
@@ -143,7 +147,7 @@ async fn serve_connection(mut stream: TcpStream, script: Script, log: Arc<Mutex<
     }
 }
 
-async fn read_request(stream: &mut TcpStream) -> Option<Seen> {
+async fn read_request<S: AsyncRead + Unpin>(stream: &mut S) -> Option<Seen> {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -474,4 +478,133 @@ async fn a_revoked_refresh_clears_the_session() {
         .await
         .unwrap_err();
     assert_eq!(err, ApiError::NotAuthenticated);
+}
+
+mod pinning {
+    //! HTTPS with a private CA: pins on the leaf or the CA are honoured, a
+    //! wrong pin or an unknown CA fails the handshake before any request.
+
+    use super::*;
+    use imwallet_core::api::{PinSet, SpkiPin};
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+    struct TlsServer {
+        base_url: String,
+        ca: CertificateDer<'static>,
+        leaf: CertificateDer<'static>,
+        seen: Arc<Mutex<Vec<Seen>>>,
+    }
+
+    async fn start_tls_server() -> TlsServer {
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::from_params(&ca_params, &ca_key);
+        let leaf_key = KeyPair::generate().unwrap();
+        let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()])
+            .unwrap()
+            .signed_by(&leaf_key, &issuer)
+            .unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let server_config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![leaf.der().clone(), ca.der().clone()],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+            )
+            .unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server_config));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!(
+            "https://127.0.0.1:{}",
+            listener.local_addr().unwrap().port()
+        );
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else {
+                    return;
+                };
+                let acceptor = acceptor.clone();
+                let log = log.clone();
+                tokio::spawn(async move {
+                    if let Ok(tls) = acceptor.accept(tcp).await {
+                        let script: Script =
+                            Arc::new(|_, _| json_response(200, json!({"secure": true})));
+                        serve_connection(tls, script, log).await;
+                    }
+                });
+            }
+        });
+        TlsServer {
+            base_url,
+            ca: ca.der().clone(),
+            leaf: leaf.der().clone(),
+            seen,
+        }
+    }
+
+    fn client(server: &TlsServer, pins: Option<PinSet>, trust_ca: bool) -> ApiClient {
+        let mut config = ApiConfig::new(&server.base_url, ApiKey::new("k").unwrap()).unwrap();
+        config.retry = fast_retries();
+        config.pins = pins;
+        let roots = if trust_ca {
+            vec![server.ca.clone()]
+        } else {
+            vec![]
+        };
+        ApiClient::with_extra_roots(config, &roots).unwrap()
+    }
+
+    fn unrelated_pin(seed: &[u8]) -> SpkiPin {
+        SpkiPin::of_spki_der(seed)
+    }
+
+    #[tokio::test]
+    async fn https_works_and_pins_on_the_leaf_or_the_ca_are_accepted() {
+        let server = start_tls_server().await;
+        let leaf_pin = SpkiPin::of_certificate(&server.leaf).unwrap();
+        let ca_pin = SpkiPin::of_certificate(&server.ca).unwrap();
+        for pins in [
+            None,
+            Some(PinSet::new(leaf_pin, unrelated_pin(b"backup"), []).unwrap()),
+            Some(PinSet::new(unrelated_pin(b"old"), ca_pin, []).unwrap()),
+        ] {
+            let answer: Value = client(&server, pins, true)
+                .send(&ApiRequest::get("/v1/me"))
+                .await
+                .unwrap();
+            assert_eq!(answer["secure"], true);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_pin_mismatch_fails_the_handshake_and_sends_nothing() {
+        let server = start_tls_server().await;
+        let pins = PinSet::new(unrelated_pin(b"a"), unrelated_pin(b"b"), []).unwrap();
+        let err = client(&server, Some(pins), true)
+            .send::<Value>(&ApiRequest::get("/v1/me"))
+            .await
+            .unwrap_err();
+        assert_eq!(err, ApiError::Network(NetworkFailure::Tls));
+        assert!(server.seen.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_untrusted_ca_fails_even_when_the_pin_matches() {
+        let server = start_tls_server().await;
+        let leaf_pin = SpkiPin::of_certificate(&server.leaf).unwrap();
+        let pins = PinSet::new(leaf_pin, unrelated_pin(b"b"), []).unwrap();
+        let err = client(&server, Some(pins), false)
+            .send::<Value>(&ApiRequest::get("/v1/me"))
+            .await
+            .unwrap_err();
+        assert_eq!(err, ApiError::Network(NetworkFailure::Tls));
+        assert!(server.seen.lock().unwrap().is_empty());
+    }
 }

@@ -361,19 +361,19 @@ fn transport_failure(err: &reqwest::Error) -> Attempt {
 }
 
 fn is_tls_failure(err: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(current) = source {
-        if current.downcast_ref::<rustls::Error>().is_some() {
+    // `io::Error::source` skips the error it wraps, so descend through
+    // `get_ref` for those and through `source` for everything else.
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(error) = current {
+        if error.is::<rustls::Error>() {
             return true;
         }
-        if let Some(io) = current.downcast_ref::<std::io::Error>()
-            && io
+        current = match error.downcast_ref::<std::io::Error>() {
+            Some(io) => io
                 .get_ref()
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
-        {
-            return true;
-        }
-        source = current.source();
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => error.source(),
+        };
     }
     false
 }
