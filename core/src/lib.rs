@@ -9,5 +9,6 @@
 
 pub use imwallet_protocol as protocol;
 
+pub mod api;
 pub mod crypto;
 pub mod store;
