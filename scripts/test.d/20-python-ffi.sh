@@ -21,7 +21,7 @@ trap 'rm -rf "$out"' EXIT
 
 # Library mode reads the uniffi metadata from the (unstripped) debug build.
 cargo run -q -p imwallet-ffi --bin uniffi-bindgen --locked -- \
-  generate --library "$lib" --language python --out-dir "$out" --no-format
+  generate --library "$lib" --config uniffi.toml --language python --out-dir "$out" --no-format
 [ -f "$out/imwallet.py" ] || { echo "20-python-ffi: uniffi-bindgen produced no imwallet.py" >&2; exit 1; }
 cp "$lib" "$out/"
 

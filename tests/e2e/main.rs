@@ -4,6 +4,7 @@
 
 mod accounts;
 mod bad_input;
+mod chaos_proxy;
 mod contract;
 mod history;
 mod idempotency;

@@ -4,6 +4,7 @@
 //! the common user journeys (app, registration, login, card, top-up).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod chaos;
 pub mod spec;
 
 use imwallet_sandbox::Sandbox;
