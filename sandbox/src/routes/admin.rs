@@ -131,6 +131,25 @@ fn txn_or_404(c: &Connection, id: &str) -> Result<Txn, Problem> {
     txns::load(c, id)?.ok_or(Problem::of(ErrorCode::TransactionNotFound))
 }
 
+/// Runs a sandbox-only, body-less admin operation of the app under its
+/// `Idempotency-Key`.
+fn run_admin(
+    state: &AppState,
+    app: &App,
+    key: &IdempotencyKey,
+    route: &str,
+    op: impl FnOnce(&Connection) -> Result<Reply, Problem>,
+) -> Result<Response, Problem> {
+    sandbox_only(state)?;
+    let request = Request {
+        app: &app.id,
+        user: None,
+        route,
+        body: b"",
+    };
+    idempotency::run(state, key, request, op)
+}
+
 /// `POST /v1/sandbox/transactions/{transaction_id}/reverse`: books the exact
 /// opposite of a completed transaction's journals as a new `reversal`
 /// transaction. Refused if it would overdraw a wallet or merchant.
@@ -140,15 +159,8 @@ pub async fn reverse(
     key: IdempotencyKey,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    sandbox_only(&state)?;
     let route = format!("POST /v1/sandbox/transactions/{id}/reverse");
-    let request = Request {
-        app: &app.id,
-        user: None,
-        route: &route,
-        body: b"",
-    };
-    idempotency::run(&state, &key, request, |c| {
+    run_admin(&state, &app, &key, &route, |c| {
         let t = txn_or_404(c, &id)?;
         if t.status == "reversed" || t.reversed_by.is_some() {
             return Err(Problem::of(ErrorCode::AlreadyReversed));
@@ -206,15 +218,8 @@ pub async fn complete_withdrawal(
     key: IdempotencyKey,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    sandbox_only(&state)?;
     let route = format!("POST /v1/sandbox/withdrawals/{id}/complete");
-    let request = Request {
-        app: &app.id,
-        user: None,
-        route: &route,
-        body: b"",
-    };
-    idempotency::run(&state, &key, request, |c| {
+    run_admin(&state, &app, &key, &route, |c| {
         let t = txn_or_404(c, &id)?;
         if t.kind != "withdrawal" {
             return Err(Problem::of(ErrorCode::TransactionNotFound));
@@ -251,15 +256,8 @@ pub async fn release_hold(
     key: IdempotencyKey,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    sandbox_only(&state)?;
     let route = format!("POST /v1/sandbox/risk/holds/{id}/release");
-    let request = Request {
-        app: &app.id,
-        user: None,
-        route: &route,
-        body: b"",
-    };
-    idempotency::run(&state, &key, request, |c| {
+    run_admin(&state, &app, &key, &route, |c| {
         let t = held(c, &id)?;
         let cur = t.amount()?.currency;
         let now = state.now();
@@ -288,15 +286,8 @@ pub async fn reject_hold(
     key: IdempotencyKey,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    sandbox_only(&state)?;
     let route = format!("POST /v1/sandbox/risk/holds/{id}/reject");
-    let request = Request {
-        app: &app.id,
-        user: None,
-        route: &route,
-        body: b"",
-    };
-    idempotency::run(&state, &key, request, |c| {
+    run_admin(&state, &app, &key, &route, |c| {
         let t = held(c, &id)?;
         let ledger = SqliteLedger::new(c);
         let original = ledger.journal(&t.id)?;
