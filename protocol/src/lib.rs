@@ -7,3 +7,4 @@
 
 pub mod money;
 pub mod qr;
+pub mod wire;
