@@ -1,16 +1,18 @@
 //! Who is calling: developer apps by `X-Api-Key`, users by bearer access
 //! token. Sessions are token families: a refresh rotates both tokens within
 //! the family; presenting an already-rotated refresh token revokes the whole
-//! family (reuse detection). Only SHA-256 digests of keys and tokens are
-//! stored.
+//! family (reuse detection), except a retry of a rotation whose response was
+//! lost (same `Idempotency-Key`, inside a short grace window), which gets the
+//! same pair again. Only SHA-256 digests of keys and tokens are stored.
 
 use crate::problem::{ErrorCode, Problem};
-use crate::secrets::{new_id, new_token, sha256_hex};
+use crate::secrets::{hex, new_id, new_token, random_hex, sha256_hex};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::{HeaderMap, request::Parts};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 /// A developer app authenticated by its API key.
 #[derive(Debug, Clone)]
@@ -142,9 +144,25 @@ fn issue_pair(
     user_id: &str,
     family: &str,
 ) -> Result<Tokens, Problem> {
+    store_pair(
+        conn,
+        state,
+        user_id,
+        family,
+        new_token("at"),
+        new_token("rt"),
+    )
+}
+
+fn store_pair(
+    conn: &Connection,
+    state: &AppState,
+    user_id: &str,
+    family: &str,
+    access: String,
+    refresh: String,
+) -> Result<Tokens, Problem> {
     let now = state.now();
-    let access = new_token("at");
-    let refresh = new_token("rt");
     conn.prepare_cached(
         "INSERT INTO access_tokens (hash, family, user_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
     )?
@@ -172,36 +190,132 @@ fn issue_pair(
     })
 }
 
-/// Rotates a refresh token. A reused token revokes its family (the error is
-/// returned with the revocation kept).
-pub fn refresh(conn: &Connection, state: &AppState, token: &str) -> Result<Tokens, Problem> {
+/// The pair a rotation of `old_token` issues, derived from a random `seed`
+/// kept with the old token's row and the old token itself (which the server
+/// stores only as a digest): a retry that presents the old token again
+/// re-derives the same pair, and the database alone cannot.
+fn derive_pair(seed: &str, old_token: &str) -> (String, String) {
+    let derive = |label: &str| {
+        let mut h = Sha256::new();
+        h.update(b"imwallet refresh replay v1\0");
+        h.update(label.as_bytes());
+        h.update(b"\0");
+        h.update(seed.as_bytes());
+        h.update(b"\0");
+        h.update(old_token.as_bytes());
+        format!("{label}_{}", hex(&h.finalize()))
+    };
+    (derive("at"), derive("rt"))
+}
+
+/// How a refresh ended.
+#[derive(Debug)]
+pub enum Refreshed {
+    /// The token was rotated: a new pair.
+    Rotated(Tokens),
+    /// A retry of a rotation whose response was lost: the same pair again.
+    Replayed(Tokens),
+}
+
+/// Rotates a refresh token.
+///
+/// `idempotency_key` makes the rotation replayable: a later request that
+/// presents the same (now used) token with the same key, within
+/// [`Config::refresh_replay_window_s`](crate::config::Config) and while the
+/// pair it issued is still unused, gets that pair again. Any other reuse
+/// of a rotated token revokes its family (the error is returned with the
+/// revocation kept).
+pub fn refresh(
+    conn: &Connection,
+    state: &AppState,
+    token: &str,
+    idempotency_key: Option<&str>,
+) -> Result<Refreshed, Problem> {
     let hash = sha256_hex(token.as_bytes());
-    let row: Option<(String, String, i64, bool, bool)> = conn
+    let key_hash = idempotency_key.map(|k| sha256_hex(k.as_bytes()));
+    let now = state.now();
+    type Row = (
+        String,
+        String,
+        i64,
+        bool,
+        bool,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+    );
+    let row: Option<Row> = conn
         .prepare_cached(
-            "SELECT r.family, r.user_id, r.expires_at, r.used, f.revoked FROM refresh_tokens r
+            "SELECT r.family, r.user_id, r.expires_at, r.used, f.revoked,
+                    r.rotated_at, r.replay_key_hash, r.replay_seed FROM refresh_tokens r
              JOIN token_families f ON f.id = r.family WHERE r.hash = ?1",
         )?
         .query_row([&hash], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
         })
         .optional()?;
-    let Some((family, user_id, expires_at, used, revoked)) = row else {
+    let Some((family, user_id, expires_at, used, revoked, rotated_at, stored_key, seed)) = row
+    else {
         return Err(Problem::of(ErrorCode::InvalidRefreshToken));
     };
     if used {
+        if !revoked
+            && let (Some(key), Some(stored), Some(seed), Some(at)) =
+                (&key_hash, &stored_key, &seed, rotated_at)
+            && key == stored
+            && now - at <= state.config.refresh_replay_window_s * 1000
+        {
+            let (access, refresh) = derive_pair(seed, token);
+            // Only while the replayed pair is still the session's newest:
+            // once its refresh token was used, the response was not lost.
+            let successor_unused: bool = conn
+                .prepare_cached("SELECT used = 0 FROM refresh_tokens WHERE hash = ?1")?
+                .query_row([sha256_hex(refresh.as_bytes())], |r| r.get(0))
+                .optional()?
+                .unwrap_or(false);
+            if successor_unused {
+                return Ok(Refreshed::Replayed(Tokens {
+                    user_id,
+                    access_token: access,
+                    refresh_token: refresh,
+                    token_type: "Bearer",
+                    expires_in: state.config.access_ttl_s,
+                }));
+            }
+        }
         revoke_family(conn, &family)?;
-        record_event(conn, &user_id, "refresh_token_reuse_detected", state.now())?;
+        record_event(conn, &user_id, "refresh_token_reuse_detected", now)?;
         return Err(Problem::of(ErrorCode::RefreshTokenReused).keeping_writes());
     }
-    if revoked || expires_at <= state.now() {
+    if revoked || expires_at <= now {
         return Err(Problem::of(ErrorCode::InvalidRefreshToken));
     }
-    conn.prepare_cached("UPDATE refresh_tokens SET used = 1 WHERE hash = ?1")?
-        .execute([&hash])?;
+    let seed = key_hash.as_ref().map(|_| random_hex(32));
+    conn.prepare_cached(
+        "UPDATE refresh_tokens SET used = 1, rotated_at = ?2, replay_key_hash = ?3, replay_seed = ?4
+         WHERE hash = ?1",
+    )?
+    .execute(params![hash, now, key_hash, seed])?;
     // The old access token of the family dies with the rotation.
     conn.prepare_cached("DELETE FROM access_tokens WHERE family = ?1")?
         .execute([&family])?;
-    issue_pair(conn, state, &user_id, &family)
+    let tokens = match &seed {
+        Some(seed) => {
+            let (access, refresh) = derive_pair(seed, token);
+            store_pair(conn, state, &user_id, &family, access, refresh)?
+        }
+        None => issue_pair(conn, state, &user_id, &family)?,
+    };
+    Ok(Refreshed::Rotated(tokens))
 }
 
 /// Revokes one session.
@@ -238,5 +352,21 @@ pub fn require_active(conn: &Connection, user_id: &str) -> Result<(), Problem> {
         Some((_, reason)) => Err(Problem::of(ErrorCode::AccountFrozen)
             .with("frozen_reason", reason.unwrap_or_else(|| "self".into()))),
         None => Err(Problem::of(ErrorCode::InvalidToken)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replayed_pair_is_rederived_from_the_seed_and_the_old_token_only() {
+        let (a1, r1) = derive_pair("seed", "rt_old");
+        assert_eq!(derive_pair("seed", "rt_old"), (a1.clone(), r1.clone()));
+        assert_ne!(derive_pair("other seed", "rt_old").0, a1);
+        assert_ne!(derive_pair("seed", "rt_other").1, r1);
+        assert!(a1.starts_with("at_") && r1.starts_with("rt_"));
+        assert_eq!(a1.len(), new_token("at").len());
+        assert!(!a1.contains("seed") && !r1.contains("rt_old"));
     }
 }

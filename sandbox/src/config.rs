@@ -146,6 +146,11 @@ pub struct Config {
     pub access_ttl_s: i64,
     /// Lifetime of a refresh token, in seconds.
     pub refresh_ttl_s: i64,
+    /// Grace window, in seconds, in which a refresh retried with the same
+    /// `Idempotency-Key` and the same (already rotated) refresh token gets
+    /// the original rotation's tokens again instead of revoking the session.
+    /// 0 disables the replay.
+    pub refresh_replay_window_s: i64,
     /// How long idempotency keys are kept, in seconds (at least 24 h).
     pub idempotency_ttl_s: i64,
 }
@@ -161,6 +166,7 @@ impl Default for Config {
             body_limit: 64 * 1024,
             access_ttl_s: 900,
             refresh_ttl_s: 30 * 24 * 3600,
+            refresh_replay_window_s: 60,
             idempotency_ttl_s: 25 * 3600,
         }
     }

@@ -11,6 +11,7 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_fewer_write_indexes.sql"),
+    include_str!("../migrations/0003_refresh_replay.sql"),
 ];
 
 /// Errors opening the database.
@@ -282,7 +283,10 @@ mod tests {
                 ))
             })
             .unwrap();
-        assert_eq!((version, name.as_str(), old_index), (2, "old", 0));
+        assert_eq!(
+            (version, name.as_str(), old_index),
+            (MIGRATIONS.len() as i64, "old", 0)
+        );
         drop(db);
         std::fs::remove_dir_all(&dir).unwrap();
     }

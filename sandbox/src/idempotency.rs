@@ -16,7 +16,7 @@ use crate::problem::{ErrorCode, Problem, problem_response};
 use crate::secrets::sha256_hex;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
-use axum::http::{HeaderValue, StatusCode, request::Parts};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, request::Parts};
 use axum::response::{IntoResponse, Response};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
@@ -26,14 +26,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Debug, Clone)]
 pub struct IdempotencyKey(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
-    type Rejection = Problem;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Problem> {
-        let value = parts
-            .headers
-            .get("idempotency-key")
-            .ok_or(Problem::of(ErrorCode::IdempotencyKeyRequired))?;
+impl IdempotencyKey {
+    /// The key of a request whose `Idempotency-Key` is optional: `None`
+    /// without the header, `invalid_idempotency_key` when it is malformed.
+    pub fn optional(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, Problem> {
+        let Some(value) = headers.get("idempotency-key") else {
+            return Ok(None);
+        };
         let key = value
             .to_str()
             .ok()
@@ -41,7 +40,16 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
                 !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| (0x21..0x7f).contains(&b))
             })
             .ok_or(Problem::of(ErrorCode::InvalidIdempotencyKey))?;
-        Ok(IdempotencyKey(key.to_owned()))
+        Ok(Some(IdempotencyKey(key.to_owned())))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Problem> {
+        IdempotencyKey::optional(&parts.headers)?
+            .ok_or(Problem::of(ErrorCode::IdempotencyKeyRequired))
     }
 }
 

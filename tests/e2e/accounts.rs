@@ -421,6 +421,103 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
 }
 
 #[tokio::test]
+async fn a_refresh_retried_with_its_key_inside_the_window_replays_the_same_pair() {
+    let w = World::manual().await;
+    let user = w.user().await;
+    let old = user.refresh_token.clone();
+    let key = format!("refresh-{}", imwallet_tests::new_key());
+    let body = json!({"refresh_token": old});
+    let first = w.app.post_key("/v1/auth/refresh", body.clone(), &key).await;
+    let pair = first.ok(200).clone();
+    assert_eq!(first.header("idempotent-replayed"), None);
+    // the response was "lost": the client retries with the same key and token
+    w.server.advance_s(30);
+    let again = w.app.post_key("/v1/auth/refresh", body.clone(), &key).await;
+    assert_eq!(again.ok(200), &pair, "the same tokens, not a new rotation");
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    // nothing was revoked: the replayed pair works and rotates normally
+    let access = pair["access_token"].as_str().unwrap();
+    w.app.with_token(access).get("/v1/me").await.ok(200);
+    let next = w
+        .app
+        .post(
+            "/v1/auth/refresh",
+            json!({"refresh_token": pair["refresh_token"]}),
+        )
+        .await;
+    let next_access = next.ok(200)["access_token"].as_str().unwrap().to_owned();
+    w.app.with_token(&next_access).get("/v1/me").await.ok(200);
+    // once the replayed pair has been used, the old token is plain reuse
+    w.app
+        .post_key("/v1/auth/refresh", body, &key)
+        .await
+        .assert_problem(401, "refresh_token_reused");
+    w.app
+        .with_token(&next_access)
+        .get("/v1/me")
+        .await
+        .assert_problem(401, "invalid_token");
+}
+
+#[tokio::test]
+async fn reusing_a_rotated_token_without_its_key_revokes_the_family() {
+    for retry_key in [None, Some("refresh-some-other-key")] {
+        let w = World::manual().await;
+        let user = w.user().await;
+        let key = format!("refresh-{}", imwallet_tests::new_key());
+        let body = json!({"refresh_token": user.refresh_token});
+        let pair = w
+            .app
+            .post_key("/v1/auth/refresh", body.clone(), &key)
+            .await
+            .ok(200)
+            .clone();
+        let reuse = match retry_key {
+            None => w.app.post("/v1/auth/refresh", body).await,
+            Some(other) => w.app.post_key("/v1/auth/refresh", body, other).await,
+        };
+        reuse.assert_problem(401, "refresh_token_reused");
+        let access = pair["access_token"].as_str().unwrap();
+        w.app
+            .with_token(access)
+            .get("/v1/me")
+            .await
+            .assert_problem(401, "invalid_token");
+        w.app
+            .post(
+                "/v1/auth/refresh",
+                json!({"refresh_token": pair["refresh_token"]}),
+            )
+            .await
+            .assert_problem(401, "invalid_refresh_token");
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_retried_after_the_window_revokes_the_family() {
+    let w = World::manual().await;
+    let user = w.user().await;
+    let key = format!("refresh-{}", imwallet_tests::new_key());
+    let body = json!({"refresh_token": user.refresh_token});
+    let pair = w
+        .app
+        .post_key("/v1/auth/refresh", body.clone(), &key)
+        .await
+        .ok(200)
+        .clone();
+    w.server.advance_s(61);
+    w.app
+        .post_key("/v1/auth/refresh", body, &key)
+        .await
+        .assert_problem(401, "refresh_token_reused");
+    w.app
+        .with_token(pair["access_token"].as_str().unwrap())
+        .get("/v1/me")
+        .await
+        .assert_problem(401, "invalid_token");
+}
+
+#[tokio::test]
 async fn access_tokens_expire() {
     let w = World::manual().await;
     let user = w.user().await;

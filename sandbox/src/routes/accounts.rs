@@ -4,12 +4,13 @@
 use super::blocking;
 use crate::auth::{self, App, User};
 use crate::codes::{self, Destination, Purpose};
+use crate::idempotency::IdempotencyKey;
 use crate::json::Json;
 use crate::problem::{ErrorCode, Problem};
 use crate::secrets::{self, new_id, new_token, sha256_hex};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
@@ -333,16 +334,34 @@ pub struct Refresh {
 }
 
 /// `POST /v1/auth/refresh`: rotates the token pair; reuse of a rotated refresh
-/// token revokes the session.
+/// token revokes the session, except a retry with the rotation's
+/// `Idempotency-Key` inside the replay window, which gets the same pair
+/// (header `Idempotent-Replayed: true`).
 pub async fn refresh(
     State(state): State<AppState>,
     _app: App,
+    headers: HeaderMap,
     body: Json<Refresh>,
 ) -> Result<Response, Problem> {
-    let tokens = state
-        .db
-        .write(|c| auth::refresh(c, &state, &body.value.refresh_token))?;
-    Ok(axum::Json(tokens).into_response())
+    let key = IdempotencyKey::optional(&headers)?;
+    let outcome = state.db.write(|c| {
+        auth::refresh(
+            c,
+            &state,
+            &body.value.refresh_token,
+            key.as_ref().map(|k| k.0.as_str()),
+        )
+    })?;
+    Ok(match outcome {
+        auth::Refreshed::Rotated(tokens) => axum::Json(tokens).into_response(),
+        auth::Refreshed::Replayed(tokens) => {
+            let mut response = axum::Json(tokens).into_response();
+            response
+                .headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            response
+        }
+    })
 }
 
 /// `POST /v1/auth/logout`: revokes the current session.
