@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_fewer_write_indexes.sql"),
     include_str!("../migrations/0003_refresh_replay.sql"),
+    include_str!("../migrations/0004_qr_codes.sql"),
 ];
 
 /// Errors opening the database.

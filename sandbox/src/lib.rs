@@ -5,7 +5,7 @@
 //!
 //! Layers (each module uses only those above it): `config`, `clock`,
 //! `problem`, `secrets` -> `db`, `json` -> `ledger`, `codes`, `auth`,
-//! `fees`, `fx`, `qr`, `risk` -> `txns`, `idempotency` -> `routes`.
+//! `fees`, `fx`, `qr`, `risk` -> `paycodes`, `txns`, `idempotency` -> `routes`.
 //!
 //! Embedding (tests, `imwallet demo`): [`Sandbox::start`] serves on a given
 //! listener with an injectable [`clock::Clock`] and returns the address and
@@ -22,6 +22,7 @@ pub mod fx;
 pub mod idempotency;
 pub mod json;
 pub mod ledger;
+pub mod paycodes;
 pub mod problem;
 pub mod qr;
 pub mod risk;

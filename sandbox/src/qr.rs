@@ -1,177 +1,359 @@
-//! The sandbox's merchant QR payloads: EMVCo Merchant-Presented Mode with the
-//! sandbox's own GUID in merchant account template 26 (sub-tag 01 = merchant
-//! id). Until the protocol crate's parser is wired in, payments by payload
-//! accept only codes this module issued.
+//! Scan-to-pay on the server, over `imwallet_protocol::qr` (the one
+//! implementation of parsing, building and CRC): issuing merchant codes,
+//! turning a scanned payload into a payee, and mapping QR errors to
+//! problems.
+//!
+//! Merchant codes are the wallet's receive codes with receiver kind `M`
+//! (`build_receive_code` with `Receiver::Merchant`). Every issued code is
+//! recorded by the SHA-256 of its text, so a payment by payload accepts only
+//! merchant codes this server issued (an altered or home-made code with a
+//! valid CRC is `payload_not_issued`), and a dynamic code is paid once.
+//! Users' receive codes are built by the client; paying one is a transfer
+//! to that user. Anything else that parses is somebody else's code
+//! (`payload_foreign`); anything that does not parse is `payload_malformed`
+//! with the parser's kind, offset and field.
 
-use imwallet_protocol::money::Money;
+use crate::problem::{ErrorCode, Problem};
+use crate::secrets::sha256_hex;
+use imwallet_protocol::money::{Currency, Money};
+use imwallet_protocol::qr::{self, Initiation, PaymentPayload, QrError, ReceiveCodeSpec, Receiver};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::json;
 
-/// The GUID identifying our merchant account template.
-pub const GUID: &str = "com.imwallet.sandbox";
-
-fn tlv(out: &mut String, id: &str, value: &str) {
-    out.push_str(id);
-    out.push_str(&format!("{:02}", value.chars().count()));
-    out.push_str(value);
-}
-
-/// CRC-16/CCITT-FALSE of `data`.
-pub fn crc16(data: &[u8]) -> u16 {
-    let mut crc: u16 = 0xFFFF;
-    for byte in data {
-        crc ^= u16::from(*byte) << 8;
-        for _ in 0..8 {
-            crc = if crc & 0x8000 != 0 {
-                (crc << 1) ^ 0x1021
-            } else {
-                crc << 1
-            };
-        }
-    }
-    crc
-}
-
-/// The merchant data a payload carries.
+/// What goes into a merchant code.
 #[derive(Debug, Clone)]
-pub struct MerchantCode<'a> {
+pub struct MerchantCodeSpec<'a> {
     /// Merchant id.
     pub merchant_id: &'a str,
-    /// Name (max 25 characters are used).
+    /// Display name (≤ 25 characters).
     pub name: &'a str,
-    /// City (max 15 characters are used).
+    /// City (≤ 15 characters).
     pub city: &'a str,
     /// ISO 3166 alpha-2.
     pub country: &'a str,
     /// Merchant category code, 4 digits.
     pub mcc: &'a str,
-    /// Fixed amount for a dynamic code.
+    /// The merchant's currency.
+    pub currency: Currency,
+    /// Fixed amount: makes the code dynamic (paid once).
     pub amount: Option<Money>,
-    /// Currency of the merchant.
-    pub currency_numeric: u16,
+    /// Order reference (`62.05`, ≤ 25 characters).
+    pub reference: Option<&'a str>,
 }
 
-/// Builds a static (no amount) or dynamic (with amount) payload.
-pub fn build(code: &MerchantCode<'_>) -> String {
-    let mut out = String::new();
-    tlv(&mut out, "00", "01");
-    tlv(
-        &mut out,
-        "01",
-        if code.amount.is_some() { "12" } else { "11" },
-    );
-    let mut account = String::new();
-    tlv(&mut account, "00", GUID);
-    tlv(&mut account, "01", code.merchant_id);
-    tlv(&mut out, "26", &account);
-    tlv(&mut out, "52", code.mcc);
-    tlv(&mut out, "53", &format!("{:03}", code.currency_numeric));
-    if let Some(amount) = code.amount {
-        tlv(&mut out, "54", &amount.to_decimal_string());
-    }
-    tlv(&mut out, "58", code.country);
-    tlv(
-        &mut out,
-        "59",
-        &code.name.chars().take(25).collect::<String>(),
-    );
-    tlv(
-        &mut out,
-        "60",
-        &code.city.chars().take(15).collect::<String>(),
-    );
-    out.push_str("6304");
-    let crc = crc16(out.as_bytes());
-    out.push_str(&format!("{crc:04X}"));
-    out
+/// The problem for a payload the parser refused: `payload_malformed` with
+/// the error's kind, offset and field in the detail and as `qr_error`.
+pub fn malformed(err: &QrError) -> Problem {
+    Problem::new(ErrorCode::PayloadMalformed, err.to_string()).with(
+        "qr_error",
+        json!({"kind": err.kind.as_str(), "offset": err.offset, "tag": err.tag}),
+    )
 }
 
-/// What a payment needs from a scanned payload.
+/// Builds a merchant code and records it as issued (idempotent: the same
+/// code issued twice is one row).
+///
+/// # Errors
+/// `invalid_value` when the builder refuses a field (e.g. a reference that
+/// is too long), naming the field.
+pub fn issue_merchant_code(
+    conn: &Connection,
+    spec: &MerchantCodeSpec<'_>,
+    now: i64,
+) -> Result<String, Problem> {
+    let payload = qr::build_receive_code(&ReceiveCodeSpec {
+        initiation: if spec.amount.is_some() {
+            Initiation::Dynamic
+        } else {
+            Initiation::Static
+        },
+        receiver: Receiver::Merchant(spec.merchant_id),
+        currency: spec.currency,
+        amount: spec.amount,
+        reference: spec.reference,
+        name: spec.name,
+        city: spec.city,
+        country: spec.country,
+        mcc: spec.mcc,
+    })
+    .map_err(|e| {
+        Problem::new(
+            ErrorCode::InvalidValue,
+            format!("field {}: {}", e.tag.as_deref().unwrap_or("?"), e.message),
+        )
+    })?;
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO merchant_codes (payload_hash, merchant_id, dynamic, reference, issued_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        sha256_hex(payload.as_bytes()),
+        spec.merchant_id,
+        spec.amount.is_some(),
+        spec.reference,
+        now
+    ])?;
+    Ok(payload)
+}
+
+/// Who a scanned wallet code pays.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scanned {
-    /// Merchant id from template 26.
-    pub merchant_id: String,
-    /// Amount (tag 54) as written, if any.
-    pub amount: Option<String>,
-    /// Numeric currency (tag 53).
-    pub currency_numeric: Option<u16>,
+pub enum Payee {
+    /// A merchant (code kind `M`).
+    Merchant(String),
+    /// A wallet user (code kind `U`).
+    User(String),
 }
 
-fn fields(s: &str) -> Option<Vec<(String, String)>> {
-    let chars: Vec<char> = s.chars().collect();
-    let mut i = 0;
-    let mut out = Vec::new();
-    while i < chars.len() {
-        let id: String = chars.get(i..i + 2)?.iter().collect();
-        let len: usize = chars
-            .get(i + 2..i + 4)?
-            .iter()
-            .collect::<String>()
-            .parse()
-            .ok()?;
-        let value: String = chars.get(i + 4..i + 4 + len)?.iter().collect();
-        out.push((id, value));
-        i += 4 + len;
-    }
-    Some(out)
+/// A scanned wallet receive code, validated but not yet checked against
+/// the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScannedCode {
+    /// Who receives.
+    pub payee: Payee,
+    /// The code's currency.
+    pub currency: Currency,
+    /// The fixed amount of a dynamic code.
+    pub amount: Option<Money>,
+    /// Dynamic (`12`) rather than static (`11`).
+    pub dynamic: bool,
+    /// `62.05`, if any.
+    pub reference: Option<String>,
+    /// SHA-256 of the payload text (the issued-code key).
+    pub hash: String,
 }
 
-/// Reads a payload this module built; `None` for anything else.
-pub fn read(payload: &str) -> Option<Scanned> {
-    let body_len = payload.len().checked_sub(4)?;
-    let (body, crc) = (payload.get(..body_len)?, payload.get(body_len..)?);
-    if !body.ends_with("6304") || u16::from_str_radix(crc, 16).ok()? != crc16(body.as_bytes()) {
-        return None;
-    }
-    let top = fields(body.get(..body.len() - 4)?)?;
-    let mut scanned = Scanned {
-        merchant_id: String::new(),
-        amount: None,
-        currency_numeric: None,
-    };
-    for (id, value) in top {
-        match id.as_str() {
-            "26" => {
-                let sub = fields(&value)?;
-                let guid = sub.iter().find(|(i, _)| i == "00")?;
-                if guid.1 != GUID {
-                    return None;
-                }
-                scanned.merchant_id = sub.into_iter().find(|(i, _)| i == "01")?.1;
+impl ScannedCode {
+    /// The amount to move: the code's own amount when it has one (a
+    /// different `requested` amount is `amount_mismatch`), else the
+    /// requested one in the code's currency.
+    ///
+    /// # Errors
+    /// `amount_mismatch`, `currency_mismatch`, or `missing_field` when
+    /// neither gives an amount.
+    pub fn amount_to_pay(&self, requested: Option<Money>) -> Result<Money, Problem> {
+        let amount = match (self.amount, requested) {
+            (Some(fixed), Some(asked)) if fixed != asked => {
+                return Err(Problem::new(
+                    ErrorCode::AmountMismatch,
+                    format!(
+                        "the code is for {} {}; the request says {} {}",
+                        fixed.to_decimal_string(),
+                        fixed.currency,
+                        asked.to_decimal_string(),
+                        asked.currency
+                    ),
+                ));
             }
-            "54" => scanned.amount = Some(value),
-            "53" => scanned.currency_numeric = value.parse().ok(),
-            _ => {}
+            (Some(fixed), _) => fixed,
+            (None, Some(asked)) => asked,
+            (None, None) => {
+                return Err(Problem::new(
+                    ErrorCode::MissingField,
+                    "missing field `amount` (the code is static)",
+                ));
+            }
+        };
+        if amount.currency != self.currency {
+            return Err(Problem::new(
+                ErrorCode::CurrencyMismatch,
+                format!("the code is in {}", self.currency),
+            ));
         }
+        Ok(amount)
     }
-    (!scanned.merchant_id.is_empty()).then_some(scanned)
+}
+
+/// Parses a scanned payload and keeps it only if it is one of the wallet's
+/// receive codes.
+///
+/// # Errors
+/// `payload_malformed` (with the parser's kind/offset/tag),
+/// `payload_foreign` (a valid code of another scheme; `format` and `scheme`
+/// members), `invalid_payload` (a consumer-presented code, which a merchant
+/// charges), `unsupported_currency`.
+pub fn scan(payload: &str) -> Result<ScannedCode, Problem> {
+    let code = match qr::parse(payload).map_err(|e| malformed(&e))? {
+        PaymentPayload::ImwalletReceive(code) => code,
+        PaymentPayload::ImwalletPaycode(_) | PaymentPayload::EmvCpm(_) => {
+            return Err(Problem::new(
+                ErrorCode::InvalidPayload,
+                "a consumer-presented payment code: the merchant charges it",
+            ));
+        }
+        other => {
+            let scheme = match &other {
+                PaymentPayload::EmvMpm(m) => m.scheme.map(|s| s.as_str()),
+                _ => None,
+            };
+            let format = other.format().as_str();
+            return Err(Problem::new(
+                ErrorCode::PayloadForeign,
+                format!(
+                    "a valid {} code of another payment service, not this wallet's",
+                    scheme.unwrap_or(format)
+                ),
+            )
+            .with("format", format)
+            .with("scheme", scheme));
+        }
+    };
+    let currency = code.currency().ok_or_else(|| {
+        Problem::new(
+            ErrorCode::UnsupportedCurrency,
+            format!(
+                "the code's currency {} is not supported",
+                code.mpm.currency_numeric
+            ),
+        )
+    })?;
+    let amount = code.amount().map_err(|e| malformed(&e))?;
+    let payee = match code.receiver {
+        Receiver::Merchant(id) => Payee::Merchant(id.to_owned()),
+        Receiver::User(id) => Payee::User(id.to_owned()),
+    };
+    Ok(ScannedCode {
+        payee,
+        currency,
+        amount,
+        dynamic: code.mpm.initiation == Some(Initiation::Dynamic),
+        reference: code.reference.map(str::to_owned),
+        hash: sha256_hex(payload.as_bytes()),
+    })
+}
+
+/// Checks that this server issued the merchant code and, for a dynamic
+/// code, that it is not paid yet.
+///
+/// # Errors
+/// `payload_not_issued`, `payload_already_paid`.
+pub fn check_issued(
+    conn: &Connection,
+    code: &ScannedCode,
+    merchant_id: &str,
+) -> Result<(), Problem> {
+    let row: Option<(String, Option<String>)> = conn
+        .prepare_cached("SELECT merchant_id, paid_by FROM merchant_codes WHERE payload_hash = ?1")?
+        .query_row([&code.hash], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match row {
+        Some((m, _)) if m != merchant_id => Err(Problem::of(ErrorCode::PayloadNotIssued)),
+        Some((_, Some(txn))) if code.dynamic => Err(Problem::new(
+            ErrorCode::PayloadAlreadyPaid,
+            format!("this dynamic code was paid by {txn}"),
+        )),
+        Some(_) => Ok(()),
+        None => Err(Problem::of(ErrorCode::PayloadNotIssued)),
+    }
+}
+
+/// Marks a dynamic merchant code as paid by `txn_id` (static codes stay
+/// payable).
+pub fn mark_paid(conn: &Connection, code: &ScannedCode, txn_id: &str) -> Result<(), Problem> {
+    if code.dynamic {
+        conn.prepare_cached("UPDATE merchant_codes SET paid_by = ?2 WHERE payload_hash = ?1")?
+            .execute([&code.hash, txn_id])?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use imwallet_protocol::money::Currency;
 
-    #[test]
-    fn crc_matches_the_check_value() {
-        assert_eq!(crc16(b"123456789"), 0x29B1);
-    }
-
-    #[test]
-    fn built_payload_reads_back_and_tampering_is_detected() {
-        let code = MerchantCode {
+    fn spec(amount: Option<Money>) -> MerchantCodeSpec<'static> {
+        MerchantCodeSpec {
             merchant_id: "mer_1",
             name: "咖啡店 Coffee",
             city: "Shanghai",
             country: "CN",
             mcc: "5814",
-            amount: Some(Money::new(1234, Currency::Cny)),
-            currency_numeric: 156,
-        };
-        let payload = build(&code);
-        let scanned = read(&payload).unwrap();
-        assert_eq!(scanned.merchant_id, "mer_1");
-        assert_eq!(scanned.amount.as_deref(), Some("12.34"));
-        assert_eq!(scanned.currency_numeric, Some(156));
-        let tampered = payload.replacen("12.34", "12.35", 1);
-        assert!(read(&tampered).is_none());
+            currency: Currency::Cny,
+            amount,
+            reference: Some("order-7"),
+        }
+    }
+
+    fn db() -> Connection {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(include_str!("../migrations/0004_qr_codes.sql"))
+            .unwrap();
+        c
+    }
+
+    #[test]
+    fn an_issued_dynamic_code_scans_back_and_is_paid_once() {
+        let c = db();
+        let amount = Money::new(1234, Currency::Cny);
+        let payload = issue_merchant_code(&c, &spec(Some(amount)), 1).unwrap();
+        assert!(payload.starts_with("000201010212"));
+        let code = scan(&payload).unwrap();
+        assert_eq!(code.payee, Payee::Merchant("mer_1".into()));
+        assert_eq!((code.amount, code.dynamic), (Some(amount), true));
+        assert_eq!(code.reference.as_deref(), Some("order-7"));
+        check_issued(&c, &code, "mer_1").unwrap();
+        mark_paid(&c, &code, "txn_1").unwrap();
+        let again = check_issued(&c, &code, "mer_1").unwrap_err();
+        assert_eq!(again.code, ErrorCode::PayloadAlreadyPaid);
+    }
+
+    #[test]
+    fn a_static_code_stays_payable_and_a_home_made_one_is_not_issued() {
+        let c = db();
+        let payload = issue_merchant_code(&c, &spec(None), 1).unwrap();
+        let code = scan(&payload).unwrap();
+        mark_paid(&c, &code, "txn_1").unwrap();
+        check_issued(&c, &code, "mer_1").unwrap();
+        let home_made = qr::build_receive_code(&ReceiveCodeSpec {
+            initiation: Initiation::Static,
+            receiver: Receiver::Merchant("mer_1"),
+            currency: Currency::Cny,
+            amount: None,
+            reference: None,
+            name: "Evil",
+            city: "Shanghai",
+            country: "CN",
+            mcc: "5814",
+        })
+        .unwrap();
+        let err = check_issued(&c, &scan(&home_made).unwrap(), "mer_1").unwrap_err();
+        assert_eq!(err.code, ErrorCode::PayloadNotIssued);
+    }
+
+    #[test]
+    fn malformed_and_foreign_payloads_get_their_own_codes() {
+        let pix = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
+        let foreign = scan(pix).unwrap_err();
+        assert_eq!(foreign.code, ErrorCode::PayloadForeign);
+        assert_eq!(foreign.extra["scheme"], "pix");
+        let bad = scan(&pix.replace("Fulano", "Fulana")).unwrap_err();
+        assert_eq!(bad.code, ErrorCode::PayloadMalformed);
+        assert_eq!(bad.extra["qr_error"]["kind"], "crc_mismatch");
+        assert_eq!(bad.extra["qr_error"]["offset"], 129);
+        assert!(bad.detail.contains("crc_mismatch at byte 129"));
+    }
+
+    #[test]
+    fn a_request_amount_must_agree_with_a_dynamic_code() {
+        let c = db();
+        let fixed = Money::new(500, Currency::Cny);
+        let code = scan(&issue_merchant_code(&c, &spec(Some(fixed)), 1).unwrap()).unwrap();
+        assert_eq!(code.amount_to_pay(None).unwrap(), fixed);
+        assert_eq!(code.amount_to_pay(Some(fixed)).unwrap(), fixed);
+        let other = code
+            .amount_to_pay(Some(Money::new(501, Currency::Cny)))
+            .unwrap_err();
+        assert_eq!(other.code, ErrorCode::AmountMismatch);
+        let stat = scan(&issue_merchant_code(&c, &spec(None), 1).unwrap()).unwrap();
+        assert_eq!(
+            stat.amount_to_pay(None).unwrap_err().code,
+            ErrorCode::MissingField
+        );
+        assert_eq!(
+            stat.amount_to_pay(Some(Money::new(1, Currency::Usd)))
+                .unwrap_err()
+                .code,
+            ErrorCode::CurrencyMismatch
+        );
     }
 }

@@ -49,6 +49,7 @@ fn money_moving_posts_require_an_idempotency_key_in_the_spec() {
         "/v1/transfers",
         "/v1/withdrawals",
         "/v1/fx/conversions",
+        "/v1/merchants/{merchant_id}/paycode-charges",
         "/v1/sandbox/transactions/{transaction_id}/reverse",
         "/v1/sandbox/withdrawals/{transaction_id}/complete",
         "/v1/sandbox/risk/holds/{transaction_id}/release",
@@ -108,6 +109,31 @@ async fn every_operation_answers_successfully_over_http() {
             json!({"merchant_id": merchant, "amount": cny("10.00")}),
         )
         .await;
+    // offline payment code: provision, rotate, charge
+    let device = a.post("/v1/me/paycode-devices", json!({})).await;
+    let device_id = device.ok(201)["device_id"].as_str().unwrap().to_owned();
+    let rotated = a
+        .post("/v1/me/paycode-devices", json!({"device_id": device_id}))
+        .await;
+    let secret = rotated.ok(200)["secret"].as_str().unwrap();
+    let secret: Vec<u8> = (0..32)
+        .map(|i| u8::from_str_radix(&secret[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    let secret =
+        imwallet_protocol::qr::paycode::PaycodeSecret::from_bytes(secret.try_into().unwrap());
+    let code = imwallet_protocol::qr::paycode::generate(
+        &secret,
+        &device_id,
+        (imwallet_tests::T0 / 1000) as u64,
+    )
+    .unwrap();
+    w.app
+        .post_idem(
+            &format!("/v1/merchants/{merchant}/paycode-charges"),
+            json!({"code": code, "amount": cny("1.00")}),
+        )
+        .await
+        .ok(201);
     let paid_id = paid.ok(201)["id"].as_str().unwrap().to_owned();
     a.post_idem(
         "/v1/transfers",

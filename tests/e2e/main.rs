@@ -10,4 +10,5 @@ mod history;
 mod idempotency;
 mod ledger_props;
 mod money;
+mod qr_payments;
 mod risk;

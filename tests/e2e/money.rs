@@ -383,12 +383,12 @@ async fn pay_by_scanned_static_and_dynamic_merchant_codes() {
             json!({"payload": payload, "amount": cny("1.00")}),
         )
         .await
-        .assert_problem(422, "invalid_payload");
+        .assert_problem(422, "amount_mismatch");
     let tampered = payload.replace("12.34", "12.35");
     user.client
         .post_idem("/v1/payments", json!({"payload": tampered}))
         .await
-        .assert_problem(422, "invalid_payload");
+        .assert_problem(422, "payload_malformed");
     user.client
         .post_idem(
             "/v1/payments",

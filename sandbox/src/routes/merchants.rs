@@ -1,11 +1,12 @@
 //! Merchants (sandbox self-service): create one, read it with its settlement
-//! balances, get its static or dynamic QR payload.
+//! balances, get its static or dynamic QR payload (built and recorded by
+//! [`crate::qr`] over `imwallet_protocol::qr`).
 
 use crate::auth::App;
 use crate::json::{Json, Query};
 use crate::ledger::{LedgerStore, SqliteLedger};
 use crate::problem::{ErrorCode, Problem};
-use crate::qr::{self, MerchantCode};
+use crate::qr::{self, MerchantCodeSpec};
 use crate::secrets::new_id;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -148,38 +149,75 @@ pub async fn get_one(
 pub struct QrQuery {
     #[serde(default)]
     amount: Option<String>,
+    #[serde(default)]
+    reference: Option<String>,
 }
 
 /// `GET /v1/merchants/{merchant_id}/qr`: static payload, or dynamic with
-/// `?amount=12.34` (in the merchant's currency).
+/// `?amount=12.34` (in the merchant's currency; paid once). `reference`
+/// goes into `62.05`; a dynamic code without one gets a fresh order
+/// reference, so each dynamic code is a new order.
 pub async fn qr(
     State(state): State<AppState>,
     _app: App,
     Path(id): Path<String>,
     Query(q): Query<QrQuery>,
 ) -> Result<axum::Json<Value>, Problem> {
-    let m = state.db.read(|c| load(c, &id))?;
-    let amount = q
-        .amount
-        .as_deref()
-        .map(|a| Money::parse(a, m.currency))
-        .transpose()?;
-    if amount.is_some_and(|a| !a.is_positive()) {
-        return Err(Problem::of(ErrorCode::NonPositiveAmount));
-    }
-    let payload = qr::build(&MerchantCode {
-        merchant_id: &id,
-        name: &m.name,
-        city: &m.city,
-        country: &m.country,
-        mcc: &m.mcc,
-        amount,
-        currency_numeric: m.currency.numeric(),
-    });
+    let now = state.now();
+    let (payload, amount, reference) = state.db.write(|c| {
+        let m = load(c, &id)?;
+        let amount = q
+            .amount
+            .as_deref()
+            .map(|a| Money::parse(a, m.currency))
+            .transpose()?;
+        if amount.is_some_and(|a| !a.is_positive()) {
+            return Err(Problem::of(ErrorCode::NonPositiveAmount));
+        }
+        let reference = match (&q.reference, amount) {
+            (Some(r), _) => Some(r.clone()),
+            (None, Some(_)) => Some(new_id("ord").chars().take(25).collect()),
+            (None, None) => None,
+        };
+        let payload = qr::issue_merchant_code(
+            c,
+            &MerchantCodeSpec {
+                merchant_id: &id,
+                name: &m.name,
+                city: &m.city,
+                country: &m.country,
+                mcc: &m.mcc,
+                currency: m.currency,
+                amount,
+                reference: reference.as_deref(),
+            },
+            now,
+        )?;
+        Ok((payload, amount, reference))
+    })?;
     Ok(axum::Json(json!({
         "merchant_id": id,
         "payload": payload,
         "initiation": if amount.is_some() { "dynamic" } else { "static" },
         "amount": amount,
+        "reference": reference,
     })))
+}
+
+/// The merchant `id` if it belongs to `app` (a merchant authenticates with
+/// the API key of the app that created it).
+///
+/// # Errors
+/// `merchant_not_found` for an unknown merchant or another app's.
+pub fn owned_by(c: &Connection, app: &App, id: &str) -> Result<Currency, Problem> {
+    let row: Option<(String, String)> = c
+        .prepare_cached("SELECT app_id, currency FROM merchants WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match row {
+        Some((owner, currency)) if owner == app.id => {
+            Currency::from_code(&currency).map_err(Problem::internal)
+        }
+        _ => Err(Problem::of(ErrorCode::MerchantNotFound)),
+    }
 }

@@ -9,6 +9,7 @@ mod history;
 mod merchants;
 mod meta;
 mod moves;
+mod paycodes;
 
 use crate::problem::{ErrorCode, Problem};
 use crate::state::AppState;
@@ -60,6 +61,7 @@ pub fn table() -> Vec<Route> {
         POST "/v1/me/freeze" => accounts::freeze,
         POST "/v1/me/unfreeze" => accounts::unfreeze,
         GET "/v1/me/security-events" => accounts::security_events,
+        POST "/v1/me/paycode-devices" => paycodes::provision,
         GET "/v1/balances" => history::balances,
         POST "/v1/cards" => cards::bind,
         GET "/v1/cards" => cards::list,
@@ -80,6 +82,7 @@ pub fn table() -> Vec<Route> {
         POST "/v1/merchants" => merchants::create,
         GET "/v1/merchants/{merchant_id}" => merchants::get_one,
         GET "/v1/merchants/{merchant_id}/qr" => merchants::qr,
+        POST "/v1/merchants/{merchant_id}/paycode-charges" => paycodes::charge,
         GET "/v1/sandbox/outbox" => admin::outbox,
         POST "/v1/sandbox/coupons" => admin::issue_coupon,
         POST "/v1/sandbox/transactions/{transaction_id}/reverse" => admin::reverse,

@@ -14,10 +14,11 @@ use crate::idempotency::{self, IdempotencyKey, Reply, Request};
 use crate::json::Json;
 use crate::ledger::{AccountRef, Journal, LedgerStore, SqliteLedger, SystemAccount};
 use crate::problem::{ErrorCode, Problem};
+use crate::qr::{self, Payee};
 use crate::secrets::new_id;
 use crate::state::AppState;
 use crate::txns::{self, Txn};
-use crate::{fx, qr, risk};
+use crate::{fx, risk};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -38,7 +39,8 @@ fn reply(conn: &Connection, t: &Txn, viewer: &str) -> Result<Reply, Problem> {
     })
 }
 
-fn gate(conn: &Connection, state: &AppState, user: &str) -> Result<(), Problem> {
+/// The account must be active and within the velocity rule to move money.
+pub fn gate(conn: &Connection, state: &AppState, user: &str) -> Result<(), Problem> {
     auth::require_active(conn, user)?;
     risk::velocity_gate(conn, &state.config.risk, user, state.now())
 }
@@ -294,8 +296,104 @@ pub fn add_points(
     Ok(())
 }
 
+/// A payment to post: who pays which merchant what, with what discounts.
+#[derive(Debug, Clone)]
+pub struct PaymentOrder<'a> {
+    /// The paying user.
+    pub user: &'a str,
+    /// The merchant.
+    pub merchant: &'a str,
+    /// Gross amount (must be in the merchant's currency).
+    pub amount: Money,
+    /// Coupon to apply.
+    pub coupon_id: Option<&'a str>,
+    /// Points to redeem.
+    pub points: i64,
+    /// Free text.
+    pub memo: Option<String>,
+}
+
+/// Posts a payment once the caller has passed the account [`gate`]: the
+/// currency check, coupon, points, merchant fee, then the risk hold or the
+/// settlement, and the transaction row.
+pub fn post_payment(
+    c: &Connection,
+    state: &AppState,
+    order: &PaymentOrder<'_>,
+) -> Result<Txn, Problem> {
+    let currency = merchant_currency(c, order.merchant)?;
+    let amount = order.amount;
+    if amount.currency != currency {
+        return Err(Problem::new(
+            ErrorCode::CurrencyMismatch,
+            "pay in the merchant's currency",
+        ));
+    }
+    let now = state.now();
+    let discount = match order.coupon_id {
+        Some(id) => coupon_discount(c, order.user, id, amount, now)?,
+        None => 0,
+    };
+    let points = order.points;
+    let q = fees::payment(&state.config.fees, amount, discount, points)?;
+    if points > 0 {
+        let have: i64 = c
+            .prepare_cached("SELECT balance FROM points WHERE user_id = ?1")?
+            .query_row([order.user], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
+        if have < points {
+            return Err(Problem::of(ErrorCode::InsufficientPoints));
+        }
+    }
+    let held = risk::must_hold(&state.config.risk, amount);
+    let mut t = Txn {
+        id: new_id("txn"),
+        kind: "payment".into(),
+        status: if held { "held" } else { "completed" }.into(),
+        user_id: Some(order.user.to_owned()),
+        merchant_id: Some(order.merchant.to_owned()),
+        amount_minor: amount.minor,
+        currency: currency.code().into(),
+        fee: q.fee.minor,
+        discount: q.discount.minor,
+        points_redeemed: q.points_redeemed,
+        coupon_id: order.coupon_id.map(str::to_owned),
+        memo: order.memo.clone(),
+        created_at: now,
+        ..Txn::default()
+    };
+    if let Some(coupon) = order.coupon_id {
+        c.execute(
+            "UPDATE coupons SET state = 'used', used_by = ?2 WHERE id = ?1",
+            [coupon, &t.id],
+        )?;
+    }
+    add_points(c, order.user, &t.id, -q.points_redeemed, now)?;
+    let user_account = AccountRef::user(order.user, currency);
+    if held {
+        let journal = Journal::new(&t.id).transfer(
+            user_account,
+            AccountRef::system(SystemAccount::RiskHold, currency),
+            q.debit.minor,
+        );
+        SqliteLedger::new(c).post(&journal, now)?;
+    } else {
+        t.points_earned = settle_payment(c, &t, &t.id.clone(), user_account, now)?;
+    }
+    txns::insert(c, &t)?;
+    Ok(t)
+}
+
+/// Whom `POST /v1/payments` pays.
+enum PayTo {
+    Merchant(String),
+    Code(qr::ScannedCode),
+}
+
 /// `POST /v1/payments`: pays a merchant by id or by a scanned payload, with
-/// an optional coupon and points.
+/// an optional coupon and points. A scanned merchant code must be one this
+/// server issued; a scanned user receive code is a transfer to that user.
 pub async fn pay(
     State(state): State<AppState>,
     user: User,
@@ -303,15 +401,9 @@ pub async fn pay(
     body: Json<PayRequest>,
 ) -> Result<Response, Problem> {
     let req = &body.value;
-    let (merchant_id, payload_amount) = match (&req.merchant_id, &req.payload) {
-        (Some(id), None) => (id.clone(), None),
-        (None, Some(payload)) => {
-            let scanned = qr::read(payload).ok_or(Problem::new(
-                ErrorCode::InvalidPayload,
-                "not a merchant code issued by this wallet",
-            ))?;
-            (scanned.merchant_id, scanned.amount)
-        }
+    let to = match (&req.merchant_id, &req.payload) {
+        (Some(id), None) => PayTo::Merchant(id.clone()),
+        (None, Some(payload)) => PayTo::Code(qr::scan(payload)?),
         _ => return Err(Problem::of(ErrorCode::InvalidPayee)),
     };
     let requested = req.amount.as_ref().map(positive).transpose()?;
@@ -319,6 +411,15 @@ pub async fn pay(
         return Err(Problem::new(
             ErrorCode::InvalidValue,
             "points must not be negative",
+        ));
+    }
+    if let PayTo::Code(code) = &to
+        && matches!(code.payee, Payee::User(_))
+        && (req.coupon_id.is_some() || req.points.is_some())
+    {
+        return Err(Problem::new(
+            ErrorCode::InvalidValue,
+            "coupon_id and points apply to merchant payments only",
         ));
     }
     let request = Request {
@@ -329,85 +430,42 @@ pub async fn pay(
     };
     idempotency::run(&state, &key, request, |c| {
         gate(c, &state, &user.id)?;
-        let currency = merchant_currency(c, &merchant_id)?;
-        let amount = match (requested, &payload_amount) {
-            (Some(a), None) => a,
-            (None, Some(text)) => Money::parse(text, currency)?,
-            (Some(a), Some(text)) => {
-                if Money::parse(text, currency)? != a {
-                    return Err(Problem::new(
-                        ErrorCode::InvalidPayload,
-                        "amount differs from the code's amount",
-                    ));
-                }
-                a
-            }
-            (None, None) => {
-                return Err(Problem::new(
+        let order = |merchant, amount, memo| PaymentOrder {
+            user: &user.id,
+            merchant,
+            amount,
+            coupon_id: req.coupon_id.as_deref(),
+            points: req.points.unwrap_or(0),
+            memo,
+        };
+        let t = match &to {
+            PayTo::Merchant(id) => {
+                merchant_currency(c, id)?;
+                let amount = requested.ok_or(Problem::new(
                     ErrorCode::MissingField,
                     "missing field `amount`",
-                ));
+                ))?;
+                post_payment(c, &state, &order(id, amount, req.memo.clone()))?
+            }
+            PayTo::Code(code) => {
+                let memo = req.memo.clone().or_else(|| code.reference.clone());
+                match &code.payee {
+                    Payee::Merchant(id) => {
+                        merchant_currency(c, id)?;
+                        let amount = code.amount_to_pay(requested)?;
+                        qr::check_issued(c, code, id)?;
+                        let t = post_payment(c, &state, &order(id, amount, memo))?;
+                        qr::mark_paid(c, code, &t.id)?;
+                        t
+                    }
+                    Payee::User(id) => {
+                        let amount = code.amount_to_pay(requested)?;
+                        let to = existing_user(c, id)?;
+                        post_transfer(c, &state, &user.id, to, amount, memo)?
+                    }
+                }
             }
         };
-        if amount.currency != currency {
-            return Err(Problem::new(
-                ErrorCode::CurrencyMismatch,
-                "pay in the merchant's currency",
-            ));
-        }
-        let now = state.now();
-        let discount = match &req.coupon_id {
-            Some(id) => coupon_discount(c, &user.id, id, amount, now)?,
-            None => 0,
-        };
-        let points = req.points.unwrap_or(0);
-        let q = fees::payment(&state.config.fees, amount, discount, points)?;
-        if points > 0 {
-            let have: i64 = c
-                .prepare_cached("SELECT balance FROM points WHERE user_id = ?1")?
-                .query_row([&user.id], |r| r.get(0))
-                .optional()?
-                .unwrap_or(0);
-            if have < points {
-                return Err(Problem::of(ErrorCode::InsufficientPoints));
-            }
-        }
-        let held = risk::must_hold(&state.config.risk, amount);
-        let mut t = Txn {
-            id: new_id("txn"),
-            kind: "payment".into(),
-            status: if held { "held" } else { "completed" }.into(),
-            user_id: Some(user.id.clone()),
-            merchant_id: Some(merchant_id.clone()),
-            amount_minor: amount.minor,
-            currency: currency.code().into(),
-            fee: q.fee.minor,
-            discount: q.discount.minor,
-            points_redeemed: q.points_redeemed,
-            coupon_id: req.coupon_id.clone(),
-            memo: req.memo.clone(),
-            created_at: now,
-            ..Txn::default()
-        };
-        if let Some(coupon) = &req.coupon_id {
-            c.execute(
-                "UPDATE coupons SET state = 'used', used_by = ?2 WHERE id = ?1",
-                [coupon, &t.id],
-            )?;
-        }
-        add_points(c, &user.id, &t.id, -q.points_redeemed, now)?;
-        let user_account = AccountRef::user(&user.id, currency);
-        if held {
-            let journal = Journal::new(&t.id).transfer(
-                user_account,
-                AccountRef::system(SystemAccount::RiskHold, currency),
-                q.debit.minor,
-            );
-            SqliteLedger::new(c).post(&journal, now)?;
-        } else {
-            t.points_earned = settle_payment(c, &t, &t.id.clone(), user_account, now)?;
-        }
-        txns::insert(c, &t)?;
         reply(c, &t, &user.id)
     })
 }
@@ -422,6 +480,8 @@ pub struct Recipient {
     email: Option<String>,
     #[serde(default)]
     user_id: Option<String>,
+    #[serde(default)]
+    receive_code: Option<String>,
 }
 
 /// Body of `POST /v1/transfers`.
@@ -434,22 +494,48 @@ pub struct TransferRequest {
     memo: Option<String>,
 }
 
-fn resolve_recipient(conn: &Connection, to: &Recipient) -> Result<String, Problem> {
-    let found = match (&to.phone, &to.email, &to.user_id) {
-        (Some(p), None, None) => user_by_destination(conn, &Destination::phone(p)?)?,
-        (None, Some(e), None) => user_by_destination(conn, &Destination::email(e)?)?,
-        (None, None, Some(id)) => conn
+fn existing_user(conn: &Connection, id: &str) -> Result<String, Problem> {
+    conn.prepare_cached("SELECT id FROM users WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or(Problem::of(ErrorCode::RecipientNotFound))
+}
+
+/// The recipient's user id and, for a receive code, its reference.
+fn resolve_recipient(
+    conn: &Connection,
+    to: &Recipient,
+    amount: Money,
+) -> Result<(String, Option<String>), Problem> {
+    let found = match (&to.phone, &to.email, &to.user_id, &to.receive_code) {
+        (Some(p), None, None, None) => user_by_destination(conn, &Destination::phone(p)?)?,
+        (None, Some(e), None, None) => user_by_destination(conn, &Destination::email(e)?)?,
+        (None, None, Some(id), None) => conn
             .prepare_cached("SELECT id FROM users WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
             .optional()?,
+        (None, None, None, Some(payload)) => {
+            let code = qr::scan(payload)?;
+            let Payee::User(id) = &code.payee else {
+                return Err(Problem::new(
+                    ErrorCode::InvalidRecipient,
+                    "a merchant code: pay it with POST /v1/payments",
+                ));
+            };
+            code.amount_to_pay(Some(amount))?;
+            return Ok((existing_user(conn, id)?, code.reference));
+        }
         _ => {
             return Err(Problem::new(
                 ErrorCode::InvalidRecipient,
-                "give exactly one of phone, email and user_id",
+                "give exactly one of phone, email, user_id and receive_code",
             ));
         }
     };
-    found.ok_or(Problem::of(ErrorCode::RecipientNotFound))
+    Ok((
+        found.ok_or(Problem::of(ErrorCode::RecipientNotFound))?,
+        None,
+    ))
 }
 
 /// Posts a transfer's delivery from `source` to the recipient.
@@ -473,7 +559,55 @@ pub fn settle_transfer(
     Ok(())
 }
 
-/// `POST /v1/transfers`: sends money to another user.
+/// Posts a transfer from `from` to `to` once the caller has passed the
+/// account [`gate`]: fee, risk hold or delivery, and the transaction row.
+pub fn post_transfer(
+    c: &Connection,
+    state: &AppState,
+    from: &str,
+    to: String,
+    amount: Money,
+    memo: Option<String>,
+) -> Result<Txn, Problem> {
+    if to == from {
+        return Err(Problem::new(
+            ErrorCode::InvalidRecipient,
+            "cannot transfer to yourself",
+        ));
+    }
+    let q = fees::simple(&state.config.fees, Operation::Transfer, amount)?;
+    let now = state.now();
+    let held = risk::must_hold(&state.config.risk, amount);
+    let t = Txn {
+        id: new_id("txn"),
+        kind: "transfer".into(),
+        status: if held { "held" } else { "completed" }.into(),
+        user_id: Some(from.to_owned()),
+        counterparty_user: Some(to),
+        amount_minor: amount.minor,
+        currency: amount.currency.code().into(),
+        fee: q.fee.minor,
+        memo,
+        created_at: now,
+        ..Txn::default()
+    };
+    let source = AccountRef::user(from, amount.currency);
+    if held {
+        let journal = Journal::new(&t.id).transfer(
+            source,
+            AccountRef::system(SystemAccount::RiskHold, amount.currency),
+            amount.minor,
+        );
+        SqliteLedger::new(c).post(&journal, now)?;
+    } else {
+        settle_transfer(c, &t, &t.id, source, now)?;
+    }
+    txns::insert(c, &t)?;
+    Ok(t)
+}
+
+/// `POST /v1/transfers`: sends money to another user (by phone, e-mail,
+/// user id or the user's scanned receive code).
 pub async fn transfer(
     State(state): State<AppState>,
     user: User,
@@ -496,41 +630,9 @@ pub async fn transfer(
     };
     idempotency::run(&state, &key, request, |c| {
         gate(c, &state, &user.id)?;
-        let to = resolve_recipient(c, &req.to)?;
-        if to == user.id {
-            return Err(Problem::new(
-                ErrorCode::InvalidRecipient,
-                "cannot transfer to yourself",
-            ));
-        }
-        let q = fees::simple(&state.config.fees, Operation::Transfer, amount)?;
-        let now = state.now();
-        let held = risk::must_hold(&state.config.risk, amount);
-        let t = Txn {
-            id: new_id("txn"),
-            kind: "transfer".into(),
-            status: if held { "held" } else { "completed" }.into(),
-            user_id: Some(user.id.clone()),
-            counterparty_user: Some(to),
-            amount_minor: amount.minor,
-            currency: amount.currency.code().into(),
-            fee: q.fee.minor,
-            memo: req.memo.clone(),
-            created_at: now,
-            ..Txn::default()
-        };
-        let source = AccountRef::user(&user.id, amount.currency);
-        if held {
-            let journal = Journal::new(&t.id).transfer(
-                source,
-                AccountRef::system(SystemAccount::RiskHold, amount.currency),
-                amount.minor,
-            );
-            SqliteLedger::new(c).post(&journal, now)?;
-        } else {
-            settle_transfer(c, &t, &t.id, source, now)?;
-        }
-        txns::insert(c, &t)?;
+        let (to, reference) = resolve_recipient(c, &req.to, amount)?;
+        let memo = req.memo.clone().or(reference);
+        let t = post_transfer(c, &state, &user.id, to, amount, memo)?;
         reply(c, &t, &user.id)
     })
 }
