@@ -601,3 +601,37 @@ async fn a_spent_payment_code_stays_spent_after_a_restart() {
     server.sandbox.shutdown().await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_charges_of_one_code_accept_it_exactly_once() {
+    let w = World::manual().await;
+    let user = w.user().await;
+    w.funded(&user, "100.00").await;
+    let merchant = w.merchant().await;
+    let before = w.cny(&user).await;
+    let (device, _) = provision(&user, None).await;
+    let code = device.code_at(T0 / 1000);
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let app = w.app.clone();
+            let merchant = merchant.clone();
+            let code = code.clone();
+            tokio::spawn(async move { charge(&app, &merchant, &code, "3.00").await })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        let r = t.await.unwrap();
+        if r.status != 201 {
+            r.assert_problem(409, "paycode_reused");
+        }
+        statuses.push(r.status);
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(w.cny(&user).await, before - 300);
+    w.server.assert_ledger_sound();
+}
