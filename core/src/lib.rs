@@ -10,5 +10,9 @@
 pub use imwallet_protocol as protocol;
 
 pub mod api;
+pub mod auth;
 pub mod crypto;
 pub mod store;
+pub mod wallet;
+
+pub use wallet::{Wallet, WalletConfig, WalletError};

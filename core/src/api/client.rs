@@ -166,6 +166,9 @@ impl ApiClient {
     async fn send_raw(&self, request: &ApiRequest) -> Result<Vec<u8>, ApiError> {
         let mut attempt: u32 = 0;
         let mut refreshed = false;
+        // Whether any attempt so far may have reached the server: a later
+        // "could not connect" must then not look like "never sent".
+        let mut maybe_delivered = false;
         loop {
             let generation = self.session.generation();
             match self.attempt(request).await {
@@ -180,6 +183,12 @@ impl ApiClient {
                     }
                 }
                 Attempt::Failed { outcome, error } => {
+                    let error = if maybe_delivered {
+                        keep_unknown_outcome(error)
+                    } else {
+                        error
+                    };
+                    maybe_delivered |= error.outcome_unknown();
                     if matches!(error, ApiError::Network(NetworkFailure::Tls)) {
                         return Err(error);
                     }
@@ -300,6 +309,18 @@ impl ApiClient {
     }
 }
 
+/// After an attempt that may have reached the server, a later failure that
+/// proves only that *this* attempt did not is reported as interrupted, so
+/// the caller keeps treating the outcome as unknown.
+fn keep_unknown_outcome(error: ApiError) -> ApiError {
+    match error {
+        ApiError::Network(NetworkFailure::Connect | NetworkFailure::Tls) => {
+            ApiError::Network(NetworkFailure::Interrupted)
+        }
+        other => other,
+    }
+}
+
 /// `Idempotency-Key` of the refresh that consumes `refresh_token`: a hash, so
 /// the key reveals nothing about the token.
 fn refresh_idempotency_key(refresh_token: &str) -> String {
@@ -320,7 +341,7 @@ fn failed_status(status: StatusCode, retry_after: Option<Duration>, body: &[u8])
         });
     let in_progress = problem.as_ref().is_some_and(|p| p.code == IN_PROGRESS_CODE);
     let error = match problem {
-        Some(problem) => ApiError::Problem(problem),
+        Some(problem) => ApiError::Problem(Box::new(problem)),
         None => ApiError::UnexpectedStatus {
             status: status.as_u16(),
         },

@@ -22,6 +22,15 @@ pub struct Problem {
     /// Human-readable explanation of this occurrence.
     #[serde(default)]
     pub detail: Option<String>,
+    /// Wrong tries left (verification codes, passwords), when the server says.
+    #[serde(default)]
+    pub attempts_left: Option<u32>,
+    /// Seconds to wait before trying again, when the server says.
+    #[serde(default)]
+    pub retry_after_s: Option<u64>,
+    /// Why the account is frozen (`self` or `risk`), for `account_frozen`.
+    #[serde(default)]
+    pub frozen_reason: Option<String>,
 }
 
 /// How a request failed before a complete HTTP response arrived.
@@ -52,7 +61,7 @@ pub enum ApiError {
     Timeout,
     /// The server answered with a problem+json error.
     #[error("server error {}: {}", .0.status, .0.code)]
-    Problem(Problem),
+    Problem(Box<Problem>),
     /// The server asked to slow down for longer than the client waits.
     #[error("rate limited; retry after {retry_after_s} s")]
     RateLimited {
