@@ -236,6 +236,14 @@ async fn a_users_receive_code_is_a_transfer_by_payment_or_by_transfer() {
         .client
         .post_idem(
             "/v1/payments",
+            json!({"payload": bob_static, "amount": cny("1.00"), "memo": "x".repeat(141)}),
+        )
+        .await
+        .assert_problem(422, "invalid_value");
+    alice
+        .client
+        .post_idem(
+            "/v1/payments",
             json!({"payload": bob_static, "amount": {"amount": "1.00", "currency": "USD"}}),
         )
         .await

@@ -413,6 +413,12 @@ pub async fn pay(
             "points must not be negative",
         ));
     }
+    if req.memo.as_ref().is_some_and(|m| m.chars().count() > 140) {
+        return Err(Problem::new(
+            ErrorCode::InvalidValue,
+            "memo has at most 140 characters",
+        ));
+    }
     if let PayTo::Code(code) = &to
         && matches!(code.payee, Payee::User(_))
         && (req.coupon_id.is_some() || req.points.is_some())
