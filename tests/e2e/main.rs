@@ -12,3 +12,4 @@ mod ledger_props;
 mod money;
 mod qr_payments;
 mod risk;
+mod wallet_journey;

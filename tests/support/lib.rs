@@ -6,6 +6,7 @@
 
 pub mod chaos;
 pub mod spec;
+pub mod wallet;
 
 use imwallet_sandbox::Sandbox;
 use imwallet_sandbox::clock::{Clock, ManualClock, SystemClock};
@@ -338,6 +339,8 @@ pub struct World {
     pub server: TestServer,
     /// A client carrying the app's API key.
     pub app: Client,
+    /// The app's API key.
+    pub api_key: String,
     next_phone: AtomicU64,
 }
 
@@ -363,6 +366,7 @@ impl World {
         World {
             server,
             app,
+            api_key: key,
             next_phone: AtomicU64::new(0),
         }
     }
