@@ -151,6 +151,27 @@ async fn two_users_and_a_merchant_do_the_whole_journey_and_agree_with_the_ledger
         .unwrap();
     assert_eq!(by_code.balance_effect, yuan(-1_234));
 
+    // Offline payment code: provisioned once, shown as a QR, charged by the merchant once.
+    alice.provision_payment_codes().await.unwrap();
+    let paycode = alice.payment_code().await.unwrap();
+    assert!(paycode.starts_with("IMWPAY1."));
+    let charge = world
+        .app
+        .post_idem(
+            &format!("/v1/merchants/{merchant_id}/paycode-charges"),
+            json!({"code": paycode, "amount": cny("8.88")}),
+        )
+        .await;
+    let paycode_fee = imwallet_tests::minor(&charge.ok(201)["fee"]["amount"]);
+    world
+        .app
+        .post_idem(
+            &format!("/v1/merchants/{merchant_id}/paycode-charges"),
+            json!({"code": paycode, "amount": cny("8.88")}),
+        )
+        .await
+        .assert_problem(409, "paycode_reused");
+
     // Withdraw (pending until the bank settles).
     alice.request_code(Purpose::Withdraw, None).await.unwrap();
     let code = world.code_for(&alice_phone).await;
@@ -193,7 +214,8 @@ async fn two_users_and_a_merchant_do_the_whole_journey_and_agree_with_the_ledger
 
     // Merchant settlement: both payments minus the merchant fee.
     let merchant_fee = |t: &imwallet_protocol::wire::Transaction| t.fee.minor;
-    let expected_merchant = (10_000 - merchant_fee(&first)) + (5_000 - merchant_fee(&second));
+    let expected_merchant =
+        (10_000 - merchant_fee(&first)) + (5_000 - merchant_fee(&second)) + (888 - paycode_fee);
     assert_eq!(
         ledger_cny(&world, &format!("merchant:{merchant_id}")),
         expected_merchant
@@ -201,9 +223,16 @@ async fn two_users_and_a_merchant_do_the_whole_journey_and_agree_with_the_ledger
 
     // Points: earned by payments, minus the ones redeemed.
     let points = alice.points().await.unwrap();
+    let history = alice.history(100, 0).await.unwrap();
+    assert!(history.items.iter().any(|t| t.amount == yuan(-888)));
+    let paycode_points = 888 / 100;
     assert_eq!(
         points.balance,
-        first.points_earned + second.points_earned - second.points_redeemed
+        first.points_earned + second.points_earned - second.points_redeemed + paycode_points
+    );
+    assert_eq!(
+        points.balance,
+        points.events.iter().map(|e| e.delta).sum::<i64>()
     );
 
     // Spending summary from the cache.
@@ -211,7 +240,7 @@ async fn two_users_and_a_merchant_do_the_whole_journey_and_agree_with_the_ledger
     let spent: i64 = summary.iter().map(|l| l.total.minor).sum();
     assert_eq!(
         spent,
-        10_000 + pay_quote.debit.minor + 2_000 + 1_234 + 3_000
+        10_000 + pay_quote.debit.minor + 2_000 + 1_234 + 888 + 3_000
     );
 
     // Security events, freeze and unfreeze.

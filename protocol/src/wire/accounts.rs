@@ -221,3 +221,30 @@ pub struct SecurityEvents {
     /// Newest first.
     pub items: Vec<SecurityEvent>,
 }
+
+/// `POST /v1/me/paycode-devices`: register a device for offline payment
+/// codes, or rotate the secret of one.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaycodeProvisionRequest {
+    /// Rotate this device's secret; `None` registers a new device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+}
+
+/// A device's payment-code secret (returned only when provisioned or rotated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaycodeDevice {
+    /// The device id that goes into every code.
+    pub device_id: String,
+    /// The 32-byte secret as 64 hex digits.
+    pub secret: SecretText,
+    /// 0 when provisioned, +1 per rotation.
+    pub generation: u32,
+    /// `imwallet-paycode-v1`.
+    pub algorithm: String,
+    /// How far a code's time may be from the server's, in seconds.
+    pub drift_window_s: u32,
+    /// When provisioned (ms).
+    pub provisioned_at: i64,
+}
