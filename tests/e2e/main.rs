@@ -12,4 +12,5 @@ mod ledger_props;
 mod money;
 mod qr_payments;
 mod risk;
+mod wallet_errors;
 mod wallet_journey;

@@ -62,7 +62,20 @@ pub fn base_url(world: &World) -> String {
 
 /// A wallet in `dir` talking to the world's sandbox directly.
 pub fn open_wallet(world: &World, dir: &Path) -> Arc<Wallet> {
-    Wallet::open(test_config(dir, &base_url(world), &world.api_key)).unwrap()
+    open_wallet_at(world, dir, &base_url(world))
+}
+
+/// A wallet in `dir` talking to `url` (a chaos proxy, or a dead port).
+pub fn open_wallet_at(world: &World, dir: &Path, url: &str) -> Arc<Wallet> {
+    Wallet::open(test_config(dir, url, &world.api_key)).unwrap()
+}
+
+/// A loopback URL where nothing listens (the port was bound, then freed).
+pub fn dead_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{addr}")
 }
 
 /// Registers `phone` through the wallet and logs in with the second factor.
