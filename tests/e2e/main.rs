@@ -12,5 +12,6 @@ mod ledger_props;
 mod money;
 mod qr_payments;
 mod risk;
+mod wallet_chaos;
 mod wallet_errors;
 mod wallet_journey;

@@ -136,3 +136,51 @@ pub async fn merchant_with_code(world: &World, name: &str) -> (String, String) {
     let payload = qr.ok(200)["payload"].as_str().unwrap().to_owned();
     (id, payload)
 }
+
+/// Outbox operations of the wallet in `dir`, counted by state, read from the
+/// plaintext columns of `vault.db` (what a forensic look at the file shows).
+pub fn outbox_states(dir: &Path) -> std::collections::BTreeMap<String, i64> {
+    let conn = rusqlite::Connection::open_with_flags(
+        dir.join("vault.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let mut stmt = conn
+        .prepare("SELECT state, count(*) FROM pending_operations GROUP BY state")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Ledger transactions the user started, counted by kind.
+pub fn server_txns_by(world: &World, user_id: &str) -> std::collections::BTreeMap<String, i64> {
+    world
+        .server
+        .sandbox
+        .state()
+        .db
+        .read(|c| {
+            let mut stmt =
+                c.prepare("SELECT kind, count(*) FROM txns WHERE user_id = ?1 GROUP BY kind")?;
+            let rows = stmt.query_map([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .unwrap()
+}
+
+/// The sandbox ledger's balance of `owner` (`user:<id>`, `merchant:<id>`) in CNY minor units.
+pub fn ledger_cny(world: &World, owner: &str) -> i64 {
+    use imwallet_sandbox::ledger::{LedgerStore, SqliteLedger};
+    world
+        .server
+        .sandbox
+        .state()
+        .db
+        .read(|c| Ok(SqliteLedger::new(c).balances_of(owner)?))
+        .unwrap()
+        .into_iter()
+        .find(|m| m.currency == imwallet_protocol::money::Currency::Cny)
+        .map_or(0, |m| m.minor)
+}
