@@ -15,3 +15,4 @@ mod risk;
 mod wallet_chaos;
 mod wallet_errors;
 mod wallet_journey;
+mod wallet_restart;
