@@ -1,14 +1,34 @@
 //! Verification codes: 6 digits, valid for a configured time (10 minutes),
 //! single use, void after a configured number of wrong tries (5), no resend
 //! sooner than 60 s, a daily cap per destination. The sandbox never sends
-//! anything: it logs each code and keeps it in the outbox table served by
-//! `GET /v1/sandbox/outbox` (unless sandbox endpoints are disabled).
+//! anything: it keeps each code in the outbox table served by
+//! `GET /v1/sandbox/outbox` (unless sandbox endpoints are disabled) and logs
+//! only that a code went out, to a masked destination — never the code.
 
 use crate::config::CodeRules;
 use crate::problem::{ErrorCode, Problem};
 use crate::secrets::new_code;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
+
+/// A destination for logs: the last 4 characters of a phone, the domain
+/// of an e-mail.
+fn mask_destination(destination: &str) -> String {
+    match destination.split_once('@') {
+        Some((_, domain)) => format!("***@{domain}"),
+        None => {
+            let tail: String = destination
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!("***{tail}")
+        }
+    }
+}
 
 /// What a code is for; a code only verifies the purpose it was sent for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,8 +204,13 @@ pub fn send(
         code,
         now
     ])?;
-    // The sandbox "sends" by logging; this is the only place a code is logged.
-    tracing::info!(destination = dest.as_str(), purpose = purpose.as_str(), %code, "sandbox verification code");
+    // The sandbox "sends" into its outbox (`GET /v1/sandbox/outbox`); the log
+    // says only that a code went out, never the code or the full destination.
+    tracing::info!(
+        destination = %mask_destination(dest.as_str()),
+        purpose = purpose.as_str(),
+        "verification code sent to the sandbox outbox"
+    );
     Ok(Sent {
         channel,
         destination: dest.as_str().to_owned(),
