@@ -1,29 +1,58 @@
 //! `imwallet`: a terminal client over the core. It formats output and holds
 //! no business rules.
+//!
+//! - `imwallet demo`: the whole product in one command (see [`demo`]).
+//! - the terminal wallet (`register`, `login`, `pay`, ...; see [`terminal`]).
+//! - `imwallet qr parse`, `imwallet sandbox serve|app|code`.
+//!
+//! Every failure prints one line on stderr and exits with a code from the
+//! table in [`exit`] (also shown by `imwallet --help`).
 
+use std::process::ExitCode;
+
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
+mod admin;
+mod args;
+mod demo;
+mod exit;
+mod input;
+mod png;
+mod profile;
+mod progress;
 mod qr;
+mod render;
+mod terminal;
 
-/// A terminal wallet over IM Wallet Core.
+use exit::{CliError, EXIT_CODES_HELP};
+
+/// A terminal wallet over IM Wallet Core, and the demo of the whole product.
 #[derive(Parser)]
-#[command(name = "imwallet", version, about)]
+#[command(name = "imwallet", version, about, after_help = EXIT_CODES_HELP)]
 struct Cli {
+    #[command(flatten)]
+    conn: terminal::Connection,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the sandbox wallet API server.
-    Sandbox {
-        #[command(subcommand)]
-        action: SandboxAction,
-    },
+    /// Run the complete journey of two users and a merchant against an
+    /// embedded sandbox (or --server), narrated step by step.
+    Demo(demo::DemoArgs),
+    #[command(flatten)]
+    Wallet(terminal::WalletCommand),
     /// Read payment QR payloads.
     Qr {
         #[command(subcommand)]
         action: qr::QrAction,
+    },
+    /// Run the sandbox wallet API server, or use its operator endpoints.
+    Sandbox {
+        #[command(subcommand)]
+        action: SandboxAction,
     },
 }
 
@@ -31,14 +60,107 @@ enum Command {
 enum SandboxAction {
     /// Serve the sandbox API (same options as `imwallet-sandbox`).
     Serve(imwallet_sandbox::config::Args),
+    /// Create a developer app on --server and print its API key.
+    App {
+        /// The app's name.
+        #[arg(default_value = "imwallet terminal")]
+        name: String,
+    },
+    /// Print the newest verification code the sandbox at --server sent to
+    /// a phone or e-mail (the sandbox keeps codes in its outbox).
+    Code {
+        /// Phone or e-mail.
+        destination: String,
+        /// Which code: register, login, reset_password, bind_card, withdraw.
+        #[arg(long, default_value = "login")]
+        purpose: String,
+    },
 }
 
-fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+/// Parses the command line; usage errors become one line and exit 64.
+fn parse() -> Result<Cli, ExitCode> {
+    match Cli::try_parse() {
+        Ok(cli) => Ok(cli),
+        Err(e) => match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                let _ = e.print();
+                Err(ExitCode::SUCCESS)
+            }
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                let _ = e.print();
+                Err(ExitCode::from(exit::USAGE))
+            }
+            _ => {
+                let rendered = e.render().to_string();
+                let first = rendered.lines().next().unwrap_or("invalid command line");
+                let message = first.strip_prefix("error: ").unwrap_or(first);
+                Err(CliError::Usage(format!("{message} (see `imwallet --help`)")).report())
+            }
+        },
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Other(format!("cannot start the async runtime: {e}")))
+}
+
+async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Result<(), CliError> {
+    let server = conn
+        .server
+        .ok_or_else(|| CliError::Config("pass --server URL (the sandbox to use)".into()))?;
+    let admin = admin::SandboxAdmin::new(&server, conn.api_key.clone())?;
+    match action {
+        SandboxAction::App { name } => println!("{}", admin.create_app(&name).await?),
+        SandboxAction::Code {
+            destination,
+            purpose,
+        } => {
+            let purpose = serde_json::from_value(serde_json::Value::String(purpose.clone()))
+                .map_err(|_| {
+                    CliError::input("purpose", format!("{purpose:?} is not a code purpose"))
+                })?;
+            if conn.api_key.is_none() {
+                return Err(CliError::Config(
+                    "pass --api-key KEY (the app's key)".into(),
+                ));
+            }
+            println!("{}", admin.newest_code(&destination, purpose).await?);
+        }
+        SandboxAction::Serve(_) => {}
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    // One TLS provider for every HTTP client of the process (ring, as in
+    // the core). Already installed is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let conn = cli.conn;
+    let outcome = match cli.command {
         Command::Sandbox {
             action: SandboxAction::Serve(args),
-        } => imwallet_sandbox::run_cli(args),
-        Command::Qr { action } => qr::run(action),
+        } => return imwallet_sandbox::run_cli(args),
+        Command::Qr { action } => return qr::run(action),
+        command => runtime().and_then(|rt| {
+            rt.block_on(async move {
+                match command {
+                    Command::Demo(args) => demo::run(args, conn.server, conn.api_key).await,
+                    Command::Wallet(c) => terminal::run(c, conn).await,
+                    Command::Sandbox { action } => sandbox_admin(action, conn).await,
+                    Command::Qr { .. } => Ok(()),
+                }
+            })
+        }),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(),
     }
 }

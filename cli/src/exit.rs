@@ -1,0 +1,316 @@
+//! The one error type of the `imwallet` binary and its exit-code table.
+//!
+//! Every failure ends as one line on stderr (`imwallet: ...`, never a
+//! backtrace or a `Debug` dump) and one of the exit codes below, so scripts
+//! can tell the kinds apart. The table is also printed by `imwallet --help`.
+
+use std::process::ExitCode;
+
+use imwallet_core::wallet::{CodeFailure, WalletError};
+
+/// The exit-code table, as shown in `imwallet --help` and the README.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    success
+  1    any other failure (local storage, I/O, internal error)
+  2    invalid payment payload (QR code refused)
+  3    invalid input (malformed amount, bad argument value)
+  4    wrong password, locked out, or verification code refused
+  5    server unreachable (network error, timeout, server error)
+  6    not logged in, or no account in this home
+  7    refused by the server (insufficient funds, card declined, frozen,
+       not found, conflict, rate limited)
+  8    outcome unknown: the operation is kept and reconciled on the next run
+  9    configuration (no server or API key, API key refused)
+  64   usage (unknown subcommand or option)
+  130  interrupted (Ctrl-C)";
+
+/// Exit code: any other failure.
+pub const FAILURE: u8 = 1;
+/// Exit code: invalid payment payload.
+pub const INVALID_PAYLOAD: u8 = 2;
+/// Exit code: invalid input.
+pub const INVALID_INPUT: u8 = 3;
+/// Exit code: authentication refused.
+pub const AUTH: u8 = 4;
+/// Exit code: server unreachable.
+pub const UNREACHABLE: u8 = 5;
+/// Exit code: not logged in.
+pub const NOT_LOGGED_IN: u8 = 6;
+/// Exit code: refused by the server.
+pub const REFUSED: u8 = 7;
+/// Exit code: outcome unknown.
+pub const OUTCOME_UNKNOWN: u8 = 8;
+/// Exit code: configuration.
+pub const CONFIGURATION: u8 = 9;
+/// Exit code: usage.
+pub const USAGE: u8 = 64;
+/// Exit code: interrupted.
+pub const INTERRUPTED: u8 = 130;
+
+/// Every way an `imwallet` command fails.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The wallet facade refused or failed.
+    #[error("{}", wallet_message(.0))]
+    Wallet(#[from] WalletError),
+    /// A command-line value could not be used (`field`: what is wrong).
+    #[error("invalid {field}: {message}")]
+    Input {
+        /// Which argument.
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The command line itself is wrong (clap).
+    #[error("{0}")]
+    Usage(String),
+    /// Missing or refused settings (server, API key).
+    #[error("{0}")]
+    Config(String),
+    /// A sandbox admin call could not reach the server.
+    #[error("cannot reach the server at {0}")]
+    Unreachable(String),
+    /// A sandbox admin call was refused (`code`: the server's problem code).
+    #[error("the sandbox refused {what}: {code}")]
+    AdminRefused {
+        /// The call.
+        what: String,
+        /// The server's problem code or HTTP status.
+        code: String,
+    },
+    /// Local I/O or anything else.
+    #[error("{0}")]
+    Other(String),
+    /// Ctrl-C.
+    #[error("interrupted")]
+    Interrupted,
+    /// A failure inside a named step of a longer run (the demo); keeps the
+    /// step's exit code.
+    #[error("{step} failed: {source}")]
+    Step {
+        /// What was being done.
+        step: String,
+        /// Why it failed.
+        source: Box<CliError>,
+    },
+}
+
+impl CliError {
+    /// Shorthand for [`CliError::Input`].
+    pub fn input(field: &str, message: impl Into<String>) -> Self {
+        CliError::Input {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The exit code of this error (see [`EXIT_CODES_HELP`]).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Wallet(e) => wallet_exit_code(e),
+            CliError::Input { .. } => INVALID_INPUT,
+            CliError::Usage(_) => USAGE,
+            CliError::Config(_) => CONFIGURATION,
+            CliError::Unreachable(_) => UNREACHABLE,
+            CliError::AdminRefused { .. } => REFUSED,
+            CliError::Other(_) => FAILURE,
+            CliError::Interrupted => INTERRUPTED,
+            CliError::Step { source, .. } => source.exit_code(),
+        }
+    }
+
+    /// A stable snake_case name of the error kind (for `--json` output).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CliError::Wallet(e) => wallet_kind(e),
+            CliError::Input { .. } => "invalid_input",
+            CliError::Usage(_) => "usage",
+            CliError::Config(_) => "configuration",
+            CliError::Unreachable(_) => "network",
+            CliError::AdminRefused { .. } => "sandbox_refused",
+            CliError::Other(_) => "failure",
+            CliError::Interrupted => "interrupted",
+            CliError::Step { source, .. } => source.kind(),
+        }
+    }
+
+    /// Prints the one-line message and returns the exit code.
+    pub fn report(&self) -> ExitCode {
+        eprintln!("imwallet: {}", one_line(&self.to_string()));
+        ExitCode::from(self.exit_code())
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Other(format!("I/O error: {e}"))
+    }
+}
+
+/// Collapses a message onto one line.
+pub fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The exit code of a wallet error.
+pub fn wallet_exit_code(e: &WalletError) -> u8 {
+    use WalletError as W;
+    match e {
+        W::InvalidPayload { .. } => INVALID_PAYLOAD,
+        W::InvalidInput { .. } => INVALID_INPUT,
+        W::WrongPassword { .. }
+        | W::LockedOut { .. }
+        | W::ReloginRequired
+        | W::VerificationFailed { .. } => AUTH,
+        W::Network | W::Timeout | W::ServerUnavailable { .. } => UNREACHABLE,
+        W::NotLoggedIn | W::VaultLocked => NOT_LOGGED_IN,
+        W::InsufficientFunds
+        | W::CardDeclined { .. }
+        | W::AccountFrozen { .. }
+        | W::RiskHold { .. }
+        | W::RiskLimitExceeded
+        | W::NotFound { .. }
+        | W::Conflict { .. }
+        | W::RateLimited { .. }
+        | W::Server { .. } => REFUSED,
+        W::OutcomeUnknown { .. } => OUTCOME_UNKNOWN,
+        W::Configuration { .. } => CONFIGURATION,
+        W::Cancelled => INTERRUPTED,
+        W::Storage { .. } | W::Crypto { .. } | W::Internal { .. } => FAILURE,
+    }
+}
+
+/// A stable snake_case name of a wallet error kind.
+pub fn wallet_kind(e: &WalletError) -> &'static str {
+    use WalletError as W;
+    match e {
+        W::InvalidInput { .. } => "invalid_input",
+        W::InvalidPayload { .. } => "invalid_payload",
+        W::WrongPassword { .. } => "wrong_password",
+        W::LockedOut { .. } => "locked_out",
+        W::ReloginRequired => "relogin_required",
+        W::VaultLocked => "vault_locked",
+        W::NotLoggedIn => "not_logged_in",
+        W::VerificationFailed { .. } => "verification_failed",
+        W::InsufficientFunds => "insufficient_funds",
+        W::CardDeclined { .. } => "card_declined",
+        W::AccountFrozen { .. } => "account_frozen",
+        W::RiskHold { .. } => "risk_hold",
+        W::RiskLimitExceeded => "risk_limit_exceeded",
+        W::NotFound { .. } => "not_found",
+        W::Conflict { .. } => "conflict",
+        W::RateLimited { .. } => "rate_limited",
+        W::Network => "network",
+        W::OutcomeUnknown { .. } => "outcome_unknown",
+        W::Timeout => "timeout",
+        W::ServerUnavailable { .. } => "server_unavailable",
+        W::Server { .. } => "server",
+        W::Configuration { .. } => "configuration",
+        W::Storage { .. } => "storage",
+        W::Crypto { .. } => "crypto",
+        W::Cancelled => "cancelled",
+        W::Internal { .. } => "internal",
+    }
+}
+
+/// What a person reads for a wallet error (one line, no secrets: the
+/// facade's messages never carry any).
+pub fn wallet_message(e: &WalletError) -> String {
+    use WalletError as W;
+    match e {
+        W::Network => "cannot reach the server (network unavailable); nothing was applied".into(),
+        W::Timeout => "the server did not answer in time; nothing was applied".into(),
+        W::NotLoggedIn => "not logged in: run `imwallet login` first".into(),
+        W::VaultLocked => "the wallet is locked: unlock it with your password".into(),
+        W::VerificationFailed {
+            reason,
+            attempts_left,
+        } => {
+            let why = match reason {
+                CodeFailure::Invalid => "wrong code",
+                CodeFailure::Expired => "the code expired; request a new one",
+                CodeFailure::AlreadyUsed => "the code was already used",
+                CodeFailure::TooManyAttempts => "too many wrong tries; request a new code",
+            };
+            match attempts_left {
+                Some(n) => format!("verification failed: {why} ({n} tries left)"),
+                None => format!("verification failed: {why}"),
+            }
+        }
+        W::OutcomeUnknown { operation_id } => format!(
+            "the outcome is unknown (operation {operation_id}); it is kept and reconciled on the next run, never applied twice"
+        ),
+        W::InvalidPayload {
+            kind,
+            offset,
+            message,
+            ..
+        } => {
+            format!("payload refused: {kind} at offset {offset}: {message}")
+        }
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_bad_input_kind_has_its_own_exit_code() {
+        let codes = [
+            CliError::Usage("x".into()).exit_code(),
+            CliError::input("amount", "x").exit_code(),
+            CliError::from(WalletError::InvalidPayload {
+                kind: "malformed".into(),
+                offset: 0,
+                tag: None,
+                message: "x".into(),
+            })
+            .exit_code(),
+            CliError::from(WalletError::WrongPassword { attempts_left: 3 }).exit_code(),
+            CliError::from(WalletError::Network).exit_code(),
+        ];
+        let mut unique = codes.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len(), "{codes:?}");
+        assert!(codes.iter().all(|c| *c != 0));
+    }
+
+    #[test]
+    fn messages_are_one_line() {
+        assert_eq!(one_line("a\n  b\tc"), "a b c");
+        let e = CliError::from(WalletError::VerificationFailed {
+            reason: CodeFailure::Invalid,
+            attempts_left: Some(2),
+        });
+        assert_eq!(
+            e.to_string(),
+            "verification failed: wrong code (2 tries left)"
+        );
+    }
+
+    #[test]
+    fn the_help_table_lists_every_code() {
+        for code in [
+            FAILURE,
+            INVALID_PAYLOAD,
+            INVALID_INPUT,
+            AUTH,
+            UNREACHABLE,
+            NOT_LOGGED_IN,
+            REFUSED,
+            OUTCOME_UNKNOWN,
+            CONFIGURATION,
+            USAGE,
+            INTERRUPTED,
+        ] {
+            assert!(
+                EXIT_CODES_HELP.contains(&format!("  {code} ")),
+                "{code} missing"
+            );
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Reading what a person types: passwords and verification codes without
+//! echo from a terminal, or one line each from stdin for scripts (in the
+//! order the command asks for them), or from the environment
+//! (`IMWALLET_PASSWORD`) and flags (`--code`).
+//!
+//! Reads block, so they run on tokio's blocking pool.
+
+use std::io::{BufRead, IsTerminal};
+
+use crate::exit::CliError;
+
+/// Environment variable holding the password for scripts.
+pub const PASSWORD_ENV: &str = "IMWALLET_PASSWORD";
+
+/// Reads one line from stdin, without its line break. End of input is an
+/// error naming `what` was expected.
+fn stdin_line(what: &str) -> Result<String, CliError> {
+    let mut line = String::new();
+    let n = std::io::stdin().lock().read_line(&mut line)?;
+    if n == 0 {
+        return Err(CliError::input(
+            what,
+            "expected on standard input, which ended",
+        ));
+    }
+    let trimmed = line.trim_end_matches(['\n', '\r']);
+    Ok(trimmed.to_owned())
+}
+
+/// A secret or a code: prompted without echo on a terminal, else the next
+/// line of stdin.
+async fn secret_line(prompt: String, what: &'static str) -> Result<String, CliError> {
+    tokio::task::spawn_blocking(move || {
+        if std::io::stdin().is_terminal() {
+            rpassword::prompt_password(prompt).map_err(CliError::from)
+        } else {
+            stdin_line(what)
+        }
+    })
+    .await
+    .map_err(|_| CliError::Other("the input reader stopped".into()))?
+}
+
+/// The account password: `IMWALLET_PASSWORD`, else prompted / read.
+pub async fn password() -> Result<String, CliError> {
+    if let Ok(p) = std::env::var(PASSWORD_ENV)
+        && !p.is_empty()
+    {
+        return Ok(p);
+    }
+    let p = secret_line("Password: ".into(), "password").await?;
+    if p.is_empty() {
+        return Err(CliError::input("password", "empty"));
+    }
+    Ok(p)
+}
+
+/// A new password: asked twice on a terminal, once from stdin or the
+/// environment.
+pub async fn new_password() -> Result<String, CliError> {
+    if let Ok(p) = std::env::var(PASSWORD_ENV)
+        && !p.is_empty()
+    {
+        return Ok(p);
+    }
+    let first = secret_line("Choose a password: ".into(), "password").await?;
+    if first.is_empty() {
+        return Err(CliError::input("password", "empty"));
+    }
+    if std::io::stdin().is_terminal() {
+        let again = secret_line("Repeat the password: ".into(), "password").await?;
+        if again != first {
+            return Err(CliError::input("password", "the two entries differ"));
+        }
+    }
+    Ok(first)
+}
+
+/// A verification code: `--code`, else prompted / read.
+pub async fn code(given: Option<String>, sent_to: &str) -> Result<String, CliError> {
+    if let Some(c) = given {
+        return Ok(c);
+    }
+    let c = secret_line(format!("Code sent to {sent_to}: "), "code").await?;
+    let c = c.trim().to_owned();
+    if c.is_empty() {
+        return Err(CliError::input("code", "empty"));
+    }
+    Ok(c)
+}
+
+/// A payload argument: the text itself, or `-` for the next stdin line.
+pub async fn payload(arg: &str) -> Result<String, CliError> {
+    if arg != "-" {
+        return Ok(arg.to_owned());
+    }
+    tokio::task::spawn_blocking(|| stdin_line("payload"))
+        .await
+        .map_err(|_| CliError::Other("the input reader stopped".into()))?
+}

@@ -1,0 +1,120 @@
+//! The terminal wallet's profile directory (`--home`): the wallet's vault
+//! files under `wallet/`, and `config.json` with the server URL and the
+//! app's API key, saved on first use so later commands need neither.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::exit::CliError;
+
+/// What `config.json` holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The wallet API's base URL.
+    pub server: Option<String>,
+    /// The developer app's API key.
+    pub api_key: Option<String>,
+}
+
+/// Where a profile lives when `--home` is not given: the user's data
+/// directory (`$XDG_DATA_HOME/imwallet`, `~/.local/share/imwallet` on
+/// Linux), or `.imwallet` in the current directory without one.
+pub fn default_home() -> PathBuf {
+    dirs::data_dir()
+        .map(|d| d.join("imwallet"))
+        .unwrap_or_else(|| PathBuf::from(".imwallet"))
+}
+
+fn config_path(home: &Path) -> PathBuf {
+    home.join("config.json")
+}
+
+/// The directory holding the vault.
+pub fn wallet_dir(home: &Path) -> PathBuf {
+    home.join("wallet")
+}
+
+/// Reads `config.json` (empty settings when it does not exist).
+pub fn load(home: &Path) -> Result<Settings, CliError> {
+    match std::fs::read(config_path(home)) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|_| {
+            CliError::Config(format!(
+                "{} is not valid settings JSON",
+                config_path(home).display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Writes `config.json` (owner-only on Unix).
+pub fn save(home: &Path, settings: &Settings) -> Result<(), CliError> {
+    std::fs::create_dir_all(home)?;
+    let bytes = serde_json::to_vec_pretty(settings)
+        .map_err(|_| CliError::Other("settings do not serialise".into()))?;
+    let tmp = home.join("config.json.tmp");
+    {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&tmp)?;
+        file.write_all(&bytes)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(tmp, config_path(home))?;
+    Ok(())
+}
+
+/// The server and API key to use: the flags (or their environment
+/// variables) win over `config.json`, which is updated when they differ.
+pub fn resolve(
+    home: &Path,
+    server: Option<String>,
+    api_key: Option<String>,
+) -> Result<(String, String), CliError> {
+    let stored = load(home)?;
+    let merged = Settings {
+        server: server.or_else(|| stored.server.clone()),
+        api_key: api_key.or_else(|| stored.api_key.clone()),
+    };
+    let (Some(url), Some(key)) = (merged.server.clone(), merged.api_key.clone()) else {
+        return Err(CliError::Config(
+            "no server configured: pass --server URL and --api-key KEY once (or set IMWALLET_SERVER and IMWALLET_API_KEY)".into(),
+        ));
+    };
+    if merged != stored {
+        save(home, &merged)?;
+    }
+    Ok((url, key))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_are_saved_and_reused_by_the_next_command() {
+        let home = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            resolve(home.path(), None, None),
+            Err(CliError::Config(_))
+        ));
+        let first = resolve(
+            home.path(),
+            Some("http://127.0.0.1:1".into()),
+            Some("key".into()),
+        )
+        .unwrap();
+        assert_eq!(resolve(home.path(), None, None).unwrap(), first);
+        let changed = resolve(home.path(), Some("http://127.0.0.1:2".into()), None).unwrap();
+        assert_eq!(changed, ("http://127.0.0.1:2".into(), "key".into()));
+    }
+}

@@ -1,0 +1,548 @@
+//! The terminal wallet: one process per command over a persistent profile
+//! (`--home`). The session lives in the encrypted vault, so every command
+//! after `login` unlocks it with the password first (prompted without echo,
+//! or `IMWALLET_PASSWORD`, or the next stdin line). Arguments are checked
+//! before the password is asked for.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Subcommand, ValueEnum};
+use imwallet_core::wallet::{PayRequest, ReceiveCodeRequest, Wallet, WalletConfig, WalletError};
+use imwallet_protocol::money::Money;
+use imwallet_protocol::wire::{CardStatus, Operation, Purpose};
+
+use crate::exit::CliError;
+use crate::progress::{interruptible, sync_history};
+use crate::{args, input, png, profile, render};
+
+/// Where the profile is and which server it talks to (global options).
+#[derive(Args, Debug, Clone)]
+pub struct Connection {
+    /// Profile directory (vault and settings) [default: the user's data
+    /// directory, e.g. ~/.local/share/imwallet].
+    #[arg(long, global = true, env = "IMWALLET_HOME")]
+    pub home: Option<PathBuf>,
+    /// Wallet API base URL (https, or http to loopback); saved in the
+    /// profile on first use.
+    #[arg(long, global = true, env = "IMWALLET_SERVER")]
+    pub server: Option<String>,
+    /// The developer app's API key; saved in the profile on first use.
+    #[arg(long, global = true, env = "IMWALLET_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+}
+
+/// The terminal wallet's commands.
+#[derive(Subcommand, Debug)]
+pub enum WalletCommand {
+    /// Create an account (a code is sent to the phone or e-mail).
+    Register {
+        /// Phone in E.164 form (+8613800000000) or e-mail address.
+        identifier: String,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// The verification code (else prompted / read from stdin).
+        #[arg(long)]
+        code: Option<String>,
+    },
+    /// Log in with password and second factor; creates the local vault.
+    Login {
+        /// Phone or e-mail.
+        identifier: String,
+        /// The second-factor code (else prompted / read from stdin).
+        #[arg(long)]
+        code: Option<String>,
+    },
+    /// Unlock the vault and show the account and balances.
+    Unlock,
+    /// Log out on the server and wipe the session on this device.
+    Logout,
+    /// Balances and points.
+    Balance,
+    /// Bank cards.
+    Cards {
+        #[command(subcommand)]
+        action: CardsAction,
+    },
+    /// The exact fee and totals of an operation, before doing it.
+    Quote {
+        /// What to price.
+        operation: QuoteOperation,
+        /// Amount, e.g. 100.00.
+        amount: String,
+        /// Currency code.
+        #[arg(long, default_value = "CNY")]
+        currency: String,
+        /// Coupon to apply (payments).
+        #[arg(long)]
+        coupon: Option<String>,
+        /// Points to redeem (payments).
+        #[arg(long)]
+        points: Option<i64>,
+    },
+    /// Top up the wallet from a bound card.
+    Topup {
+        /// Amount, e.g. 100.00.
+        amount: String,
+        /// Currency code.
+        #[arg(long, default_value = "CNY")]
+        currency: String,
+        /// Card id (default: the first verified card).
+        #[arg(long)]
+        card: Option<String>,
+    },
+    /// Pay a scanned code (merchant code or a user's receive code).
+    Pay {
+        /// The payload, or `-` to read it from the first stdin line.
+        payload: String,
+        /// Amount (required unless the code carries one).
+        #[arg(long)]
+        amount: Option<String>,
+        /// Currency code of --amount.
+        #[arg(long, default_value = "CNY")]
+        currency: String,
+        /// Coupon to apply.
+        #[arg(long)]
+        coupon: Option<String>,
+        /// Points to redeem.
+        #[arg(long)]
+        points: Option<i64>,
+        /// A note for the history.
+        #[arg(long)]
+        memo: Option<String>,
+    },
+    /// Send money to another user.
+    Transfer {
+        /// +phone, e-mail, user id, or the recipient's receive code.
+        to: String,
+        /// Amount.
+        amount: String,
+        /// Currency code.
+        #[arg(long, default_value = "CNY")]
+        currency: String,
+        /// A note for both histories.
+        #[arg(long)]
+        memo: Option<String>,
+    },
+    /// Withdraw to a bound card (confirmed by a code).
+    Withdraw {
+        /// Amount.
+        amount: String,
+        /// Currency code.
+        #[arg(long, default_value = "CNY")]
+        currency: String,
+        /// Card id (default: the first verified card).
+        #[arg(long)]
+        card: Option<String>,
+        /// The withdrawal code (else prompted / read from stdin).
+        #[arg(long)]
+        code: Option<String>,
+    },
+    /// Sync and show the transaction history.
+    History {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Rows to show.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Show the cached history without syncing.
+        #[arg(long)]
+        offline: bool,
+    },
+    /// Spending per month and category.
+    Summary {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a receive code as a QR.
+    Receive {
+        /// A fixed amount (makes the code single-payment).
+        #[arg(long)]
+        amount: Option<String>,
+        /// Currency code.
+        #[arg(long, default_value = "CNY")]
+        currency: String,
+        /// A reference shown to both sides.
+        #[arg(long)]
+        reference: Option<String>,
+        /// Also write the QR as a PNG file.
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+    /// Show the offline payment code as a QR (provisions this device once).
+    Paycode {
+        /// Also write the QR as a PNG file.
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+}
+
+/// `imwallet cards ...`
+#[derive(Subcommand, Debug)]
+pub enum CardsAction {
+    /// Bind a card (a code is sent to confirm it).
+    Add {
+        /// Card number.
+        number: String,
+        /// Expiry, MM/YYYY.
+        #[arg(long)]
+        expiry: String,
+        /// Name on the card.
+        #[arg(long)]
+        holder: String,
+        /// The confirmation code (else prompted / read from stdin).
+        #[arg(long)]
+        code: Option<String>,
+    },
+    /// List the bound cards.
+    List,
+    /// Remove a card.
+    Remove {
+        /// Card id.
+        card_id: String,
+    },
+}
+
+/// What `imwallet quote` prices.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum QuoteOperation {
+    /// Card to wallet.
+    Topup,
+    /// Wallet to merchant.
+    Payment,
+    /// Wallet to another user.
+    Transfer,
+    /// Wallet to card.
+    Withdrawal,
+}
+
+impl QuoteOperation {
+    fn wire(self) -> Operation {
+        match self {
+            Self::Topup => Operation::TopUp,
+            Self::Payment => Operation::Payment,
+            Self::Transfer => Operation::Transfer,
+            Self::Withdrawal => Operation::Withdrawal,
+        }
+    }
+}
+
+/// Opens the wallet of the profile (locked).
+fn open(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
+    let home = conn.home.clone().unwrap_or_else(profile::default_home);
+    let (url, key) = profile::resolve(&home, conn.server.clone(), conn.api_key.clone())?;
+    let config = WalletConfig::new(profile::wallet_dir(&home), &url, &key)?;
+    Ok(Wallet::open(config)?)
+}
+
+/// Opens and unlocks the wallet with the password; fails without a session.
+async fn unlocked(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
+    let wallet = open(conn)?;
+    if !wallet.has_account() {
+        return Err(CliError::Wallet(WalletError::NotLoggedIn));
+    }
+    let password = input::password().await?;
+    wallet.unlock(password).await?;
+    if !wallet.is_logged_in() {
+        return Err(CliError::Wallet(WalletError::NotLoggedIn));
+    }
+    Ok(wallet)
+}
+
+/// Unlocks, then finishes any money operation a previous run left open.
+async fn unlocked_for_money(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
+    let wallet = unlocked(conn).await?;
+    let report = wallet.reconcile_pending().await?;
+    if report.completed > 0 {
+        println!(
+            "Finished {} operation(s) left open by an earlier run.",
+            report.completed
+        );
+    }
+    Ok(wallet)
+}
+
+async fn default_card(wallet: &Wallet, given: Option<String>) -> Result<String, CliError> {
+    if let Some(c) = given {
+        return Ok(c);
+    }
+    wallet
+        .cards()
+        .await?
+        .into_iter()
+        .find(|c| c.status == CardStatus::Active)
+        .map(|c| c.card_id)
+        .ok_or_else(|| {
+            CliError::input(
+                "card",
+                "no verified card: add one with `imwallet cards add`",
+            )
+        })
+}
+
+async fn print_balance(wallet: &Wallet) -> Result<(), CliError> {
+    println!("Balance: {}", render::balances(&wallet.balances().await?));
+    Ok(())
+}
+
+fn show_qr(payload: &str, png_path: Option<&PathBuf>) -> Result<(), CliError> {
+    let code = render::qr_code(payload)?;
+    println!("{}", render::qr_terminal(&code));
+    println!("{payload}");
+    if let Some(path) = png_path {
+        std::fs::write(path, png::qr_png(&code)?)?;
+        println!("QR written to {}", path.display());
+    }
+    Ok(())
+}
+
+/// Runs one terminal-wallet command; Ctrl-C interrupts it cleanly.
+pub async fn run(command: WalletCommand, conn: Connection) -> Result<(), CliError> {
+    interruptible(dispatch(command, conn)).await
+}
+
+async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliError> {
+    use WalletCommand as C;
+    match command {
+        C::Register {
+            identifier,
+            name,
+            code,
+        } => {
+            let wallet = open(&conn)?;
+            let password = input::new_password().await?;
+            let sent = wallet
+                .request_code(Purpose::Register, Some(identifier.clone()))
+                .await?;
+            let code = input::code(code, &sent.destination).await?;
+            let profile = wallet
+                .register(identifier.clone(), password, code, name)
+                .await?;
+            println!(
+                "Registered {} (user {}). Log in with: imwallet login {identifier}",
+                profile.display_name.as_deref().unwrap_or(&identifier),
+                profile.user_id
+            );
+        }
+        C::Login { identifier, code } => {
+            let wallet = open(&conn)?;
+            let password = input::password().await?;
+            let sent = wallet.login(identifier, password).await?;
+            let code = input::code(code, &sent.destination).await?;
+            let profile = wallet.verify_login(code).await?;
+            println!(
+                "Logged in as {} (user {}).",
+                profile.display_name.as_deref().unwrap_or("-"),
+                profile.user_id
+            );
+        }
+        C::Unlock => {
+            let wallet = unlocked(&conn).await?;
+            let profile = wallet.profile().await?;
+            println!(
+                "Unlocked: {} (user {}), account {:?}.",
+                profile.display_name.as_deref().unwrap_or("-"),
+                profile.user_id,
+                profile.status
+            );
+            print_balance(&wallet).await?;
+        }
+        C::Logout => {
+            let wallet = unlocked(&conn).await?;
+            wallet.logout().await?;
+            println!("Logged out; the session is wiped on this device.");
+        }
+        C::Balance => {
+            let wallet = unlocked(&conn).await?;
+            print_balance(&wallet).await?;
+            println!("Points: {}", wallet.points().await?.balance);
+        }
+        C::Cards { action } => cards(action, &conn).await?,
+        C::Quote {
+            operation,
+            amount,
+            currency,
+            coupon,
+            points,
+        } => {
+            let amount = args::amount(&amount, &currency)?;
+            let wallet = unlocked(&conn).await?;
+            let q = wallet
+                .quote(operation.wire(), amount, coupon, points)
+                .await?;
+            println!("Quote: {}", render::quote(&q));
+        }
+        C::Topup {
+            amount,
+            currency,
+            card,
+        } => {
+            let amount = args::amount(&amount, &currency)?;
+            let wallet = unlocked_for_money(&conn).await?;
+            let card = default_card(&wallet, card).await?;
+            let q = wallet.quote(Operation::TopUp, amount, None, None).await?;
+            println!("Quote: {}", render::quote(&q));
+            let t = wallet.top_up(card, amount).await?;
+            println!("Done: {}", render::transaction(&t));
+            print_balance(&wallet).await?;
+        }
+        C::Pay {
+            payload,
+            amount,
+            currency,
+            coupon,
+            points,
+            memo,
+        } => {
+            let payload = input::payload(&payload).await?;
+            args::payload(&payload)?;
+            let amount = args::optional_amount(amount.as_deref(), &currency)?;
+            let wallet = unlocked_for_money(&conn).await?;
+            let t = wallet
+                .pay(PayRequest {
+                    payload,
+                    amount,
+                    coupon_id: coupon,
+                    points,
+                    memo,
+                })
+                .await?;
+            println!("Paid: {}", render::transaction(&t));
+            print_balance(&wallet).await?;
+        }
+        C::Transfer {
+            to,
+            amount,
+            currency,
+            memo,
+        } => {
+            let amount = args::amount(&amount, &currency)?;
+            let target = args::transfer_target(&to);
+            let wallet = unlocked_for_money(&conn).await?;
+            let t = wallet.transfer(target, amount, memo).await?;
+            println!("Sent: {}", render::transaction(&t));
+            print_balance(&wallet).await?;
+        }
+        C::Withdraw {
+            amount,
+            currency,
+            card,
+            code,
+        } => {
+            let amount = args::amount(&amount, &currency)?;
+            let wallet = unlocked_for_money(&conn).await?;
+            let card = default_card(&wallet, card).await?;
+            let q = wallet
+                .quote(Operation::Withdrawal, amount, None, None)
+                .await?;
+            println!("Quote: {}", render::quote(&q));
+            let code = match code {
+                Some(c) => c,
+                None => {
+                    let sent = wallet.request_code(Purpose::Withdraw, None).await?;
+                    input::code(None, &sent.destination).await?
+                }
+            };
+            let t = wallet.withdraw(card, amount, code).await?;
+            println!("Withdrawal: {}", render::transaction(&t));
+            print_balance(&wallet).await?;
+        }
+        C::History {
+            json,
+            limit,
+            offline,
+        } => {
+            let wallet = unlocked(&conn).await?;
+            if !offline {
+                sync_history(&wallet, "Syncing history", !json).await?;
+            }
+            let page = wallet.history(limit, 0).await?;
+            if json {
+                println!("{}", render::history_json(&page.items));
+            } else if page.items.is_empty() {
+                println!("No transactions yet.");
+            } else {
+                println!("{}", render::history_table(&page.items));
+            }
+        }
+        C::Summary { json } => {
+            let wallet = unlocked(&conn).await?;
+            sync_history(&wallet, "Syncing history", !json).await?;
+            let lines = wallet.spending_summary().await?;
+            if json {
+                println!("{}", render::summary_json(&lines));
+            } else {
+                println!("{}", render::summary_table(&lines));
+            }
+        }
+        C::Receive {
+            amount,
+            currency,
+            reference,
+            png,
+        } => {
+            let currency_code = args::currency(&currency)?;
+            let amount: Option<Money> = args::optional_amount(amount.as_deref(), &currency)?;
+            let wallet = unlocked(&conn).await?;
+            let payload = wallet
+                .receive_code(ReceiveCodeRequest {
+                    currency: currency_code,
+                    amount,
+                    reference,
+                })
+                .await?;
+            show_qr(&payload, png.as_ref())?;
+        }
+        C::Paycode { png } => {
+            let wallet = unlocked(&conn).await?;
+            let code = match wallet.payment_code().await {
+                Ok(c) => c,
+                Err(WalletError::InvalidInput { field, .. }) if field == "payment_code" => {
+                    wallet.provision_payment_codes().await?;
+                    wallet.payment_code().await?
+                }
+                Err(e) => return Err(e.into()),
+            };
+            show_qr(&code, png.as_ref())?;
+            println!("Show it to the merchant's scanner; it is valid for about a minute.");
+        }
+    }
+    Ok(())
+}
+
+async fn cards(action: CardsAction, conn: &Connection) -> Result<(), CliError> {
+    match action {
+        CardsAction::Add {
+            number,
+            expiry,
+            holder,
+            code,
+        } => {
+            let (month, year) = args::expiry(&expiry)?;
+            let wallet = unlocked(conn).await?;
+            let card = wallet.bind_card(number, month, year, holder).await?;
+            let code = input::code(code, "your phone").await?;
+            let card = wallet.verify_card(card.card_id, code).await?;
+            println!("Card bound: {}", render::card(&card));
+        }
+        CardsAction::List => {
+            let wallet = unlocked(conn).await?;
+            let cards = wallet.cards().await?;
+            if cards.is_empty() {
+                println!("No cards.");
+            }
+            for c in &cards {
+                println!("{}", render::card(c));
+            }
+        }
+        CardsAction::Remove { card_id } => {
+            let wallet = unlocked(conn).await?;
+            wallet.remove_card(card_id.clone()).await?;
+            println!("Card {card_id} removed.");
+        }
+    }
+    Ok(())
+}
