@@ -70,6 +70,7 @@ pub enum WalletCommand {
         /// What to price.
         operation: QuoteOperation,
         /// Amount, e.g. 100.00.
+        #[arg(allow_negative_numbers = true)]
         amount: String,
         /// Currency code.
         #[arg(long, default_value = "CNY")]
@@ -84,6 +85,7 @@ pub enum WalletCommand {
     /// Top up the wallet from a bound card.
     Topup {
         /// Amount, e.g. 100.00.
+        #[arg(allow_negative_numbers = true)]
         amount: String,
         /// Currency code.
         #[arg(long, default_value = "CNY")]
@@ -117,6 +119,7 @@ pub enum WalletCommand {
         /// +phone, e-mail, user id, or the recipient's receive code.
         to: String,
         /// Amount.
+        #[arg(allow_negative_numbers = true)]
         amount: String,
         /// Currency code.
         #[arg(long, default_value = "CNY")]
@@ -128,6 +131,7 @@ pub enum WalletCommand {
     /// Withdraw to a bound card (confirmed by a code).
     Withdraw {
         /// Amount.
+        #[arg(allow_negative_numbers = true)]
         amount: String,
         /// Currency code.
         #[arg(long, default_value = "CNY")]

@@ -1,0 +1,85 @@
+//! Bad input: each kind prints one human line on stderr (no backtrace, no
+//! Debug dump) and exits with its own non-zero code (the table in
+//! `imwallet --help`). The wrong-password case, which needs an account,
+//! is in `terminal.rs` (exit 4).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{assert_one_line_error, home, home_arg, imwallet, output, stdout};
+
+/// A profile pointing at a loopback port where nothing listens.
+fn dead_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{addr}")
+}
+
+fn offline(home: &str, rest: &[&str]) -> std::process::Command {
+    let server = dead_server();
+    let mut args = vec!["--home", home, "--server", &server, "--api-key", "key"];
+    args.extend_from_slice(rest);
+    imwallet(&args)
+}
+
+#[tokio::test]
+async fn an_unknown_subcommand_is_a_usage_error_64() {
+    let line = assert_one_line_error(&output(imwallet(&["frobnicate"])).await, 64);
+    assert!(line.contains("frobnicate"), "{line}");
+}
+
+#[tokio::test]
+async fn a_malformed_amount_is_refused_before_anything_else_with_3() {
+    let dir = home();
+    for amount in ["12.345", "ten", "-5"] {
+        let line = assert_one_line_error(
+            &output(offline(&home_arg(dir.path()), &["topup", amount])).await,
+            3,
+        );
+        assert!(line.contains("invalid amount"), "{line}");
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_payload_is_refused_with_2() {
+    let dir = home();
+    let line = assert_one_line_error(
+        &output(offline(
+            &home_arg(dir.path()),
+            &["pay", "00020101021226", "--amount", "1.00"],
+        ))
+        .await,
+        2,
+    );
+    assert!(line.contains("payload refused"), "{line}");
+    // `qr parse --json` keeps its contract: a JSON error object and exit 2.
+    let out = output(imwallet(&["qr", "parse", "--json", "nonsense"])).await;
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["error"]["kind"], "unsupported_format");
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_5() {
+    let dir = home();
+    let mut register = offline(&home_arg(dir.path()), &["register", "+8613800000001"]);
+    register.env("IMWALLET_PASSWORD", "whatever password");
+    let line = assert_one_line_error(&output(register).await, 5);
+    assert!(line.contains("cannot reach the server"), "{line}");
+}
+
+#[tokio::test]
+async fn a_command_without_a_configured_server_is_9_and_help_lists_the_exit_codes() {
+    let dir = home();
+    let line = assert_one_line_error(
+        &output(imwallet(&["--home", &home_arg(dir.path()), "balance"])).await,
+        9,
+    );
+    assert!(line.contains("--server"), "{line}");
+    let help = output(imwallet(&["--help"])).await;
+    assert_eq!(help.status.code(), Some(0));
+    let text = stdout(&help);
+    assert!(text.contains("Exit codes:"), "{text}");
+    assert!(text.contains("64   usage"), "{text}");
+}

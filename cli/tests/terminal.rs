@@ -1,0 +1,152 @@
+//! The terminal wallet driven as a user would, one process per command with
+//! scripted stdin, against a sandbox started by the test: register, login,
+//! bind a card, top up, pay a merchant's code, `history --json`, a receive
+//! code as PNG, a wrong password. The vault uses the real KDF policy.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{
+    Server, Session, assert_ok, assert_one_line_error, home, home_arg, imwallet, output, stdout,
+};
+use serde_json::Value;
+
+const PASSWORD: &str = "terminal test password";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_registers_logs_in_tops_up_pays_a_code_and_reads_the_history() {
+    let server = Server::start().await;
+    let (merchant_id, payload) = server.merchant().await;
+    let dir = home();
+    let home = home_arg(dir.path());
+    let phone = "+8613700001234";
+
+    // register: the password, then the code the sandbox "sent".
+    let mut register = Session::start(imwallet(&[
+        "--home",
+        &home,
+        "--server",
+        &server.url,
+        "--api-key",
+        &server.api_key,
+        "register",
+        phone,
+        "--name",
+        "Mei",
+    ]));
+    register.line(PASSWORD);
+    let code = server.next_code(phone, "register", 0).await;
+    register.line(&code);
+    let out = register.finish().await;
+    assert_ok(&out);
+    let text = stdout(&out);
+    assert!(text.contains("Registered Mei"), "{text}");
+    let user_id = text
+        .split("(user ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap()
+        .to_owned();
+
+    // login: the server and key were saved in the profile on first use.
+    let mut login = Session::start(imwallet(&["--home", &home, "login", phone]));
+    login.line(PASSWORD);
+    let code = server.next_code(phone, "login", 0).await;
+    login.line(&code);
+    let out = login.finish().await;
+    assert_ok(&out);
+    assert!(stdout(&out).contains("Logged in as Mei"));
+
+    // cards add: password, then the bind_card code.
+    let mut add = Session::start(imwallet(&[
+        "--home",
+        &home,
+        "cards",
+        "add",
+        "4242424242424242",
+        "--expiry",
+        "12/2099",
+        "--holder",
+        "Mei Chen",
+    ]));
+    add.line(PASSWORD);
+    let code = server.next_code(phone, "bind_card", 0).await;
+    add.line(&code);
+    let out = add.finish().await;
+    assert_ok(&out);
+    assert!(stdout(&out).contains("•••• 4242"));
+
+    // topup: the password on stdin.
+    let mut topup = Session::start(imwallet(&["--home", &home, "topup", "500.00"]));
+    topup.line(PASSWORD);
+    let out = topup.finish().await;
+    assert_ok(&out);
+    let text = stdout(&out);
+    assert!(text.contains("fee 0.50 CNY"), "{text}");
+    assert!(text.contains("Balance: 499.50 CNY"), "{text}");
+
+    // pay -: the payload first, then the password.
+    let mut pay = Session::start(imwallet(&[
+        "--home", &home, "pay", "-", "--amount", "12.50", "--memo", "tea",
+    ]));
+    pay.line(&payload);
+    pay.line(PASSWORD);
+    let out = pay.finish().await;
+    assert_ok(&out);
+    let text = stdout(&out);
+    assert!(
+        text.contains("payment completed: amount 12.50 CNY"),
+        "{text}"
+    );
+    assert!(text.contains("Tea House"), "{text}");
+
+    // history --json, the password from the environment.
+    let mut history = imwallet(&["--home", &home, "history", "--json"]);
+    history.env("IMWALLET_PASSWORD", PASSWORD);
+    let out = output(history).await;
+    assert_ok(&out);
+    let rows: Value = serde_json::from_str(&stdout(&out)).expect("history --json is JSON");
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["kind"], "payment");
+    assert_eq!(rows[0]["amount"]["amount"], "-12.50");
+    assert_eq!(rows[0]["counterparty"], "Tea House");
+    assert_eq!(rows[1]["kind"], "top_up");
+    assert_eq!(rows[1]["amount"]["amount"], "499.50");
+    let ledger = server.ledger(&format!("user:{user_id}"));
+    assert_eq!(ledger[0].minor, 49_950 - 1_250);
+    assert!(!server.ledger(&format!("merchant:{merchant_id}")).is_empty());
+
+    // receive --png writes a PNG and draws the QR.
+    let png = dir.path().join("receive.png");
+    let mut receive = imwallet(&[
+        "--home",
+        &home,
+        "receive",
+        "--amount",
+        "3.00",
+        "--png",
+        png.to_str().unwrap(),
+    ]);
+    receive.env("IMWALLET_PASSWORD", PASSWORD);
+    let out = output(receive).await;
+    assert_ok(&out);
+    assert!(stdout(&out).contains('▀'));
+    assert_eq!(&std::fs::read(&png).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
+
+    // A wrong password: one line, exit 4, nothing unlocked.
+    let mut wrong = imwallet(&["--home", &home, "unlock"]);
+    wrong.env("IMWALLET_PASSWORD", "not the password");
+    let line = assert_one_line_error(&output(wrong).await, 4);
+    assert!(line.contains("wrong password"), "{line}");
+
+    // logout wipes the session: the next command needs a login.
+    let mut logout = imwallet(&["--home", &home, "logout"]);
+    logout.env("IMWALLET_PASSWORD", PASSWORD);
+    assert_ok(&output(logout).await);
+    let mut after = imwallet(&["--home", &home, "history"]);
+    after.env("IMWALLET_PASSWORD", PASSWORD);
+    let line = assert_one_line_error(&output(after).await, 6);
+    assert!(line.contains("not logged in"), "{line}");
+    server.assert_ledger_sound();
+}
