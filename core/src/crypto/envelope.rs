@@ -8,15 +8,22 @@
 //! per field would cost more than the encryption itself); with random nonces
 //! one key stays far below the 2^32-message bound of NIST SP 800-38D for any
 //! realistic wallet history.
+//!
+//! The AES-256-GCM implementation is `ring`'s (already in the build for
+//! TLS): it picks AES-NI/VAES + CLMUL (x86_64) or the ARMv8 crypto
+//! extensions at run time. Per column value it measured about 2x faster
+//! than the `aes-gcm` crate here (whose VAES-512 path re-broadcasts the key
+//! schedule on every call, which dominates for short values). Both are
+//! standard AES-256-GCM: a test checks that `aes-gcm` opens our envelopes
+//! and that we open its ciphertexts, byte for byte.
 
 use std::sync::Mutex;
 
-use aes_gcm::aead::{AeadInOut, KeyInit};
-use aes_gcm::{Aes256Gcm, Nonce, Tag};
 use rand::TryRng;
 use rand::rngs::SysRng;
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
+use ring::aead::{AES_256_GCM, Aad as RingAad, LessSafeKey, Nonce, Tag, UnboundKey};
 use zeroize::Zeroizing;
 
 use super::CryptoError;
@@ -84,7 +91,7 @@ impl Aad<'_> {
 /// Encrypts and decrypts column values under one key. Cheap to share: the
 /// AES key schedule is computed once and the nonce generator is seeded once.
 pub struct ColumnCipher {
-    aead: Aes256Gcm,
+    aead: LessSafeKey,
     nonces: Mutex<ChaCha20Rng>,
 }
 
@@ -100,7 +107,9 @@ impl ColumnCipher {
         let mut seed = Zeroizing::new([0u8; 32]);
         os_random(seed.as_mut())?;
         let rng = ChaCha20Rng::from_seed(*seed);
-        let aead = Aes256Gcm::new_from_slice(key.expose()).map_err(|_| CryptoError::Malformed)?;
+        let aead = LessSafeKey::new(
+            UnboundKey::new(&AES_256_GCM, key.expose()).map_err(|_| CryptoError::Malformed)?,
+        );
         Ok(Self {
             aead,
             nonces: Mutex::new(rng),
@@ -140,11 +149,14 @@ impl ColumnCipher {
         let body = &mut out[1 + NONCE_LEN..];
         let tag = aad
             .with_bytes(|aad_bytes| {
-                self.aead
-                    .encrypt_inout_detached(&Nonce::from(nonce), aad_bytes, body.into())
+                self.aead.seal_in_place_separate_tag(
+                    Nonce::assume_unique_for_key(nonce),
+                    RingAad::from(aad_bytes),
+                    body,
+                )
             })
             .map_err(|_| CryptoError::Malformed)?;
-        out.extend_from_slice(tag.as_slice());
+        out.extend_from_slice(tag.as_ref());
         Ok(())
     }
 
@@ -177,12 +189,15 @@ impl ColumnCipher {
         let tag: [u8; TAG_LEN] = tag.try_into().map_err(|_| CryptoError::Malformed)?;
         plain.extend_from_slice(body);
         let result = aad.with_bytes(|aad_bytes| {
-            self.aead.decrypt_inout_detached(
-                &Nonce::from(nonce),
-                aad_bytes,
-                plain.as_mut_slice().into(),
-                &Tag::from(tag),
-            )
+            self.aead
+                .open_in_place_separate_tag(
+                    Nonce::assume_unique_for_key(nonce),
+                    RingAad::from(aad_bytes),
+                    Tag::from(tag),
+                    plain.as_mut_slice(),
+                    0..,
+                )
+                .map(|_| ())
         });
         if result.is_err() {
             zeroize::Zeroize::zeroize(&mut **plain);
@@ -276,6 +291,42 @@ mod tests {
             cipher().open(&aad(b"1"), &env),
             Err(CryptoError::Authentication)
         );
+    }
+
+    #[test]
+    fn envelopes_are_standard_aes_256_gcm_both_ways_with_the_aes_gcm_crate() {
+        use aes_gcm::aead::{AeadInOut, KeyInit};
+        let key = SecretKey::random().unwrap();
+        let ours = ColumnCipher::new(&key).unwrap();
+        let theirs = aes_gcm::Aes256Gcm::new_from_slice(key.expose()).unwrap();
+        let place = aad(b"row-7");
+        let aad_bytes = place.with_bytes(<[u8]>::to_vec);
+        for len in [0usize, 1, 15, 16, 17, 24, 100] {
+            let plain: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            // Ours -> aes-gcm.
+            let env = ours.seal(&place, &plain).unwrap();
+            let nonce: [u8; NONCE_LEN] = env[1..1 + NONCE_LEN].try_into().unwrap();
+            let (body, tag) = env[1 + NONCE_LEN..].split_at(len);
+            let mut buf = body.to_vec();
+            let tag: [u8; TAG_LEN] = tag.try_into().unwrap();
+            theirs
+                .decrypt_inout_detached(
+                    &nonce.into(),
+                    &aad_bytes,
+                    buf.as_mut_slice().into(),
+                    &tag.into(),
+                )
+                .unwrap();
+            assert_eq!(buf, plain);
+            // aes-gcm -> ours.
+            let nonce = [len as u8; NONCE_LEN];
+            let mut buf = plain.clone();
+            let tag = theirs
+                .encrypt_inout_detached(&nonce.into(), &aad_bytes, buf.as_mut_slice().into())
+                .unwrap();
+            let env = [&[ENVELOPE_V1][..], &nonce, &buf, tag.as_slice()].concat();
+            assert_eq!(ours.open(&place, &env).unwrap().as_slice(), plain);
+        }
     }
 
     #[test]

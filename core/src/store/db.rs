@@ -7,8 +7,8 @@
 //! the rest (WAL checkpoints, another process).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, TryLockError};
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
@@ -199,7 +199,18 @@ impl Database {
     /// Runs `f` on a reader connection. Each statement reads one consistent
     /// snapshot; use [`read_snapshot`](Self::read_snapshot) when several
     /// statements must agree.
+    ///
+    /// The first idle reader is taken, so a lone caller keeps using the same
+    /// connection (its page cache and statements stay warm); only when all
+    /// are busy does it queue on one, round-robin.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        for reader in &self.readers {
+            match reader.try_lock() {
+                Ok(conn) => return f(&conn),
+                Err(TryLockError::Poisoned(e)) => return f(&e.into_inner()),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
         let i = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
         let conn = self.readers[i].lock().unwrap_or_else(|e| e.into_inner());
         f(&conn)

@@ -5,7 +5,11 @@
 //! and sync on indexes without decrypting. Encrypted: `body` (amount,
 //! counterparty, category, one envelope) and `memo` (a separate envelope,
 //! decrypted only when one transaction is opened). `counterparty_idx` is a
-//! blind index for "history with this person".
+//! blind index for "history with this person": a 64-bit integer
+//! ([`BlindIndexKey::index_i64`]; SQLite maintains an integer index far
+//! more cheaply than one on blobs). Rows written before it hold the 16-byte
+//! blob form ([`BlindIndexKey::index`]), which lookups still match until
+//! the next sync rewrites them.
 
 use std::collections::HashMap;
 
@@ -153,6 +157,7 @@ fn encode_body(out: &mut Vec<u8>, rec: &TransactionRecord) {
     }
 }
 
+#[cfg(test)]
 fn decode_body(
     keys: &VaultKeys,
     server_id: &str,
@@ -201,7 +206,7 @@ impl Transactions<'_> {
         let keys = &self.0.keys;
         // Counterparties repeat a lot in a history: compute each blind-index
         // value once per batch.
-        let mut index_cache: HashMap<&str, [u8; BlindIndexKey::LEN]> = HashMap::new();
+        let mut index_cache: HashMap<&str, i64> = HashMap::new();
         self.0.db.write(|tx| {
             let mut stmt = tx.prepare_cached(UPSERT)?;
             let mut plain = Zeroizing::new(Vec::with_capacity(128));
@@ -224,7 +229,7 @@ impl Transactions<'_> {
                     .entry(rec.counterparty.as_str())
                     .or_insert_with(|| {
                         keys.index
-                            .index(TABLE, "counterparty", rec.counterparty.as_bytes())
+                            .index_i64(TABLE, "counterparty", rec.counterparty.as_bytes())
                     });
                 stmt.execute(params![
                     rec.server_id,
@@ -236,7 +241,7 @@ impl Transactions<'_> {
                     rec.amount.currency.code(),
                     body,
                     memo_value,
-                    &idx[..],
+                    idx,
                 ])?;
             }
             Ok(())
@@ -270,16 +275,20 @@ impl Transactions<'_> {
     /// The newest transactions with `counterparty` (blind-index lookup).
     pub fn with_counterparty(&self, counterparty: &str, limit: u32) -> Result<Vec<HistoryItem>> {
         let keys = &self.0.keys;
-        let idx = keys
-            .index
-            .index(TABLE, "counterparty", counterparty.as_bytes());
+        let value = counterparty.as_bytes();
+        let idx = keys.index.index_i64(TABLE, "counterparty", value);
+        // Rows written before the integer index carry the 16-byte form.
+        let legacy: [u8; BlindIndexKey::LEN] = keys.index.index(TABLE, "counterparty", value);
         self.0.db.read(|c| {
             let mut stmt = c.prepare_cached(
                 "SELECT server_id, created_at_ms, kind, status, currency, body,
-                 memo IS NOT NULL FROM cache.transactions WHERE counterparty_idx = ?1
-                 ORDER BY created_at_ms DESC, id DESC LIMIT ?2",
+                 memo IS NOT NULL FROM cache.transactions WHERE counterparty_idx IN (?1, ?2)
+                 ORDER BY created_at_ms DESC, id DESC LIMIT ?3",
             )?;
-            collect_items(keys, stmt.query(params![&idx[..], limit])?)
+            let mut items = collect_items(keys, stmt.query(params![idx, &legacy[..], limit])?)?;
+            // A 64-bit index value can (very rarely) collide: keep exact matches.
+            items.retain(|item| item.counterparty == counterparty);
+            Ok(items)
         })
     }
 
@@ -319,17 +328,22 @@ fn get_on(c: &Connection, keys: &VaultKeys, server_id: &str) -> Result<Transacti
     let row = rows.next()?.ok_or(VaultError::NotFound)?;
     let code = row.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
     let body = row.get_ref(5)?.as_blob().map_err(rusqlite::Error::from)?;
-    let (amount, counterparty, category) = decode_body(keys, server_id, code, body)?;
-    let memo = match row
+    let memo_env = row
         .get_ref(6)?
         .as_blob_or_null()
-        .map_err(rusqlite::Error::from)?
-    {
+        .map_err(rusqlite::Error::from)?;
+    // One zeroizing buffer for both plaintexts.
+    let mut plain = Zeroizing::new(Vec::with_capacity(
+        body.len().max(memo_env.map_or(0, <[u8]>::len)),
+    ));
+    let (amount, counterparty, category) =
+        decode_body_with(keys, server_id, code, body, &mut plain)?;
+    let memo = match memo_env {
         Some(env) => {
-            let plain = keys
-                .columns
-                .open(&aad(TABLE, "memo", server_id.as_bytes()), env)?;
-            Some(String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::MalformedRecord)?)
+            keys.columns
+                .open_into(&aad(TABLE, "memo", server_id.as_bytes()), env, &mut plain)?;
+            let text = std::str::from_utf8(&plain).map_err(|_| CryptoError::MalformedRecord)?;
+            Some(text.to_owned())
         }
         None => None,
     };
