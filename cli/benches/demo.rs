@@ -7,7 +7,8 @@
 //! reports the medians of: the process wall time, the demo's own total,
 //! the time in password-derivation calls (register, login, verify_login,
 //! unlock: Argon2id on the device and on the server), and the total without
-//! them. The baseline measured in the same run is the start-up of the same
+//! them, and the process wall time without them (the figure held against
+//! the goal: it includes process start-up and the embedded sandbox). The baseline measured in the same run is the start-up of the same
 //! binary (`imwallet --version`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -47,6 +48,7 @@ fn main() {
     }
 
     let (mut wall, mut total, mut kdf, mut without) = (vec![], vec![], vec![], vec![]);
+    let mut wall_without = vec![];
     for i in 0..runs {
         let t = Instant::now();
         let out = Command::new(bin)
@@ -67,12 +69,14 @@ fn main() {
         wall.push(elapsed);
         total.push(timing["total_ms"].as_f64().unwrap());
         kdf.push(timing["kdf_ms"].as_f64().unwrap());
+        wall_without.push(elapsed - timing["kdf_ms"].as_f64().unwrap());
         without.push(timing["total_excluding_kdf_ms"].as_f64().unwrap());
     }
 
     let startup = median(startup);
     let wall = median(wall);
     let without = median(without);
+    let wall_without = median(wall_without);
     println!("imwallet demo --json, {runs} runs, medians:");
     println!("  baseline: process start-up (imwallet --version)   {startup:9.1} ms");
     println!(
@@ -87,9 +91,14 @@ fn main() {
         "  of which password key derivation                  {:9.1} ms",
         median(kdf)
     );
+    println!("  demo total excluding key derivation               {without:9.1} ms");
     println!(
-        "  demo total excluding key derivation               {without:9.1} ms = {:.2}x the 3 s goal ({})",
-        without / GOAL_MS,
-        if without < GOAL_MS { "met" } else { "MISSED" }
+        "  process wall time excluding key derivation        {wall_without:9.1} ms = {:.2}x the 3 s goal ({})",
+        wall_without / GOAL_MS,
+        if wall_without < GOAL_MS {
+            "met"
+        } else {
+            "MISSED"
+        }
     );
 }

@@ -60,14 +60,15 @@ enum Command {
 enum SandboxAction {
     /// Serve the sandbox API (same options as `imwallet-sandbox`).
     Serve(imwallet_sandbox::config::Args),
-    /// Create a developer app on --server and print its API key.
+    /// Create a developer app on the sandbox and print its API key.
     App {
         /// The app's name.
         #[arg(default_value = "imwallet terminal")]
         name: String,
     },
-    /// Print the newest verification code the sandbox at --server sent to
-    /// a phone or e-mail (the sandbox keeps codes in its outbox).
+    /// Print the newest verification code the sandbox sent to a phone or
+    /// e-mail (the sandbox keeps codes in its outbox). Uses --server and
+    /// --api-key, else the profile's saved ones.
     Code {
         /// Phone or e-mail.
         destination: String,
@@ -108,10 +109,15 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 }
 
 async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Result<(), CliError> {
+    // The flags, else what the profile saved (nothing is saved here).
+    let home = conn.home.clone().unwrap_or_else(profile::default_home);
+    let stored = profile::load(&home)?;
     let server = conn
         .server
+        .or(stored.server)
         .ok_or_else(|| CliError::Config("pass --server URL (the sandbox to use)".into()))?;
-    let admin = admin::SandboxAdmin::new(&server, conn.api_key.clone())?;
+    let api_key = conn.api_key.or(stored.api_key);
+    let admin = admin::SandboxAdmin::new(&server, api_key.clone())?;
     match action {
         SandboxAction::App { name } => println!("{}", admin.create_app(&name).await?),
         SandboxAction::Code {
@@ -122,7 +128,7 @@ async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Res
                 .map_err(|_| {
                     CliError::input("purpose", format!("{purpose:?} is not a code purpose"))
                 })?;
-            if conn.api_key.is_none() {
+            if api_key.is_none() {
                 return Err(CliError::Config(
                     "pass --api-key KEY (the app's key)".into(),
                 ));

@@ -303,9 +303,18 @@ fn show_qr(payload: &str, png_path: Option<&PathBuf>) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Runs one terminal-wallet command; Ctrl-C interrupts it cleanly.
+/// Runs one terminal-wallet command; Ctrl-C interrupts it cleanly. The
+/// history commands handle Ctrl-C themselves (the sync is cancelled through
+/// its token and stops at a page boundary); any other command is dropped
+/// where it is, and a money operation cut off that way stays in the
+/// vault's outbox and is reconciled by the next money command.
 pub async fn run(command: WalletCommand, conn: Connection) -> Result<(), CliError> {
-    interruptible(dispatch(command, conn)).await
+    match command {
+        WalletCommand::History { .. } | WalletCommand::Summary { .. } => {
+            dispatch(command, conn).await
+        }
+        other => interruptible(dispatch(other, conn)).await,
+    }
 }
 
 async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliError> {
