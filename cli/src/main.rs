@@ -155,14 +155,17 @@ fn main() -> ExitCode {
         } => return imwallet_sandbox::run_cli(args),
         Command::Qr { action } => return qr::run(action),
         command => runtime().and_then(|rt| {
-            rt.block_on(async move {
+            let outcome = rt.block_on(async move {
                 match command {
                     Command::Demo(args) => demo::run(args, conn.server, conn.api_key).await,
                     Command::Wallet(c) => terminal::run(c, conn).await,
                     Command::Sandbox { action } => sandbox_admin(action, conn).await,
                     Command::Qr { .. } => Ok(()),
                 }
-            })
+            });
+            // Do not wait for a blocking read of stdin that Ctrl-C cut short.
+            rt.shutdown_background();
+            outcome
         }),
     };
     match outcome {

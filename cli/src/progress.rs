@@ -28,10 +28,10 @@ pub fn sync_bar(label: &str, visible: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
-    let style = ProgressStyle::with_template("{spinner} {msg}: {pos} transactions ({elapsed})")
+    let style = ProgressStyle::with_template("{spinner} {msg} {pos} transactions ({elapsed})")
         .unwrap_or_else(|_| ProgressStyle::default_spinner());
     bar.set_style(style);
-    bar.set_message(label.to_owned());
+    bar.set_message(format!("{label}:"));
     bar.enable_steady_tick(Duration::from_millis(80));
     bar
 }
@@ -64,7 +64,7 @@ pub async fn sync_history(
         r = &mut sync => r,
         _ = tokio::signal::ctrl_c() => {
             cancel.cancel();
-            bar.set_message(format!("{label} (stopping)"));
+            bar.set_message(format!("{label}: stopping at"));
             match sync.await {
                 Ok(_) | Err(WalletError::Cancelled) => Err(WalletError::Cancelled),
                 Err(e) => Err(e),
@@ -73,11 +73,11 @@ pub async fn sync_history(
     };
     match result {
         Ok(report) => {
-            bar.finish_with_message(format!("{label}: done"));
+            bar.finish_with_message(format!("{label}: done,"));
             Ok(report)
         }
         Err(WalletError::Cancelled) => {
-            bar.abandon_with_message(format!("{label}: cancelled"));
+            bar.abandon_with_message(format!("{label}: cancelled after"));
             Err(CliError::Interrupted)
         }
         Err(e) => {

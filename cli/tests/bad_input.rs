@@ -83,3 +83,35 @@ async fn a_command_without_a_configured_server_is_9_and_help_lists_the_exit_code
     assert!(text.contains("Exit codes:"), "{text}");
     assert!(text.contains("64   usage"), "{text}");
 }
+
+#[tokio::test]
+async fn ctrl_c_while_waiting_for_input_stops_cleanly_with_130() {
+    let dir = home();
+    let mut command = offline(&home_arg(dir.path()), &["register", "+8613800000002"]);
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().unwrap();
+    // The profile is saved before the password is asked for; then the
+    // command waits on stdin, with its Ctrl-C handler installed.
+    let config = dir.path().join("config.json");
+    for _ in 0..400 {
+        if config.exists() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(config.exists(), "the command never started");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let line = assert_one_line_error(&out, 130);
+    assert_eq!(line, "imwallet: interrupted");
+}
