@@ -117,6 +117,64 @@ async fn a_user_registers_logs_in_tops_up_pays_a_code_and_reads_the_history() {
     assert_eq!(ledger[0].minor, 49_950 - 1_250);
     assert!(!server.ledger(&format!("merchant:{merchant_id}")).is_empty());
 
+    // withdraw: the password, then the withdrawal code.
+    let mut withdraw = Session::start(imwallet(&["--home", &home, "withdraw", "20.00"]));
+    withdraw.line(PASSWORD);
+    let code = server.next_code(phone, "withdraw", 0).await;
+    withdraw.line(&code);
+    let out = withdraw.finish().await;
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("withdrawal pending"),
+        "{}",
+        stdout(&out)
+    );
+    let ledger = server.ledger(&format!("user:{user_id}"));
+    assert_eq!(ledger[0].minor, 49_950 - 1_250 - 2_000);
+
+    // The read-only commands, the password from the environment.
+    let run = |args: &[&str]| {
+        let mut all = vec!["--home", home.as_str()];
+        all.extend_from_slice(args);
+        let mut c = imwallet(&all);
+        c.env("IMWALLET_PASSWORD", PASSWORD);
+        output(c)
+    };
+    let out = run(&["summary", "--json"]).await;
+    assert_ok(&out);
+    let lines: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let spent: i64 = lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let text = l["total"]["amount"].as_str().unwrap().replace('.', "");
+            text.parse::<i64>().unwrap()
+        })
+        .sum();
+    assert_eq!(spent, 1_250 + 2_000);
+    let out = run(&["balance"]).await;
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("Balance: 467.00 CNY"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("Points: 12"), "{}", stdout(&out));
+    let out = run(&["cards", "list"]).await;
+    assert_ok(&out);
+    assert!(stdout(&out).contains("•••• 4242"));
+    let out = run(&["paycode"]).await;
+    assert_ok(&out);
+    assert!(stdout(&out).contains("IMWPAY1."), "{}", stdout(&out));
+    let out = run(&["quote", "transfer", "10.00"]).await;
+    assert_ok(&out);
+    assert!(
+        stdout(&out).starts_with("Quote: amount 10.00 CNY"),
+        "{}",
+        stdout(&out)
+    );
+
     // receive --png writes a PNG and draws the QR.
     let png = dir.path().join("receive.png");
     let mut receive = imwallet(&[
