@@ -176,7 +176,12 @@ pub async fn run(
         if let Some(sandbox) = server.embedded {
             sandbox.shutdown().await;
         }
-        Ok::<_, CliError>((outcome?, ledger))
+        let outcome = outcome?;
+        if let Some(l) = &ledger {
+            out.at("check the balances against the sandbox ledger");
+            check_against_ledger(&outcome.transcript, l)?;
+        }
+        Ok::<_, CliError>((outcome, ledger))
     };
     let (outcome, ledger) = match crate::progress::interruptible(result).await {
         Ok(v) => v,
@@ -223,6 +228,25 @@ pub async fn run(
             total.as_secs_f64(),
             out.kdf.as_secs_f64()
         );
+    }
+    Ok(())
+}
+
+/// The demo fails unless the embedded ledger is sound and holds exactly
+/// the balances the wallets and the merchant reported.
+fn check_against_ledger(transcript: &Value, ledger: &Value) -> Result<(), CliError> {
+    if ledger["sound"] != json!(true) {
+        return Err(CliError::Other(format!(
+            "the sandbox ledger is not sound ({} violations)",
+            ledger["violations"]
+        )));
+    }
+    for who in ["alice", "bob", "merchant"] {
+        if transcript["final_balances"][who] != ledger["balances"][who] {
+            return Err(CliError::Other(format!(
+                "{who}'s final balance differs from the sandbox ledger"
+            )));
+        }
     }
     Ok(())
 }
@@ -658,4 +682,32 @@ async fn journey(out: &mut Out, server: &Server) -> Result<Outcome, CliError> {
             ("merchant", format!("merchant:{merchant_id}")),
         ],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_balance_that_differs_from_the_ledger_fails_the_demo() {
+        let transcript = json!({"final_balances": {
+            "alice": [{"amount": "1.00", "currency": "CNY"}],
+            "bob": [],
+            "merchant": [{"amount": "2.00", "currency": "CNY"}],
+        }});
+        let mut ledger = json!({"sound": true, "violations": 0, "balances": transcript["final_balances"].clone()});
+        assert!(check_against_ledger(&transcript, &ledger).is_ok());
+        ledger["balances"]["bob"] = json!([{"amount": "0.01", "currency": "CNY"}]);
+        assert!(check_against_ledger(&transcript, &ledger).is_err());
+        ledger["balances"]["bob"] = json!([]);
+        ledger["sound"] = json!(false);
+        assert!(check_against_ledger(&transcript, &ledger).is_err());
+    }
+
+    #[test]
+    fn demo_phone_numbers_have_eight_digits_for_both_users() {
+        let base = phone_suffix();
+        assert_eq!(format!("{base:08}").len(), 8);
+        assert_eq!(format!("{:08}", base + 1).len(), 8);
+    }
 }
