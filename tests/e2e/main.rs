@@ -17,3 +17,4 @@ mod wallet_chaos;
 mod wallet_errors;
 mod wallet_journey;
 mod wallet_restart;
+mod wallet_session;

@@ -151,6 +151,20 @@ async fn two_users_and_a_merchant_do_the_whole_journey_and_agree_with_the_ledger
         .unwrap();
     assert_eq!(by_code.balance_effect, yuan(-1_234));
 
+    // Multi-currency: a firm FX quote before converting, then a USD balance.
+    let fx = alice.fx_quote(yuan(7_200), Currency::Usd).await.unwrap();
+    assert_eq!(fx.buy, Money::new(1_000, Currency::Usd));
+    let converted = alice.fx_convert(fx.quote_id.clone()).await.unwrap();
+    assert_eq!(
+        converted.kind,
+        imwallet_protocol::wire::TransactionType::FxConversion
+    );
+    let balances = alice.balances().await.unwrap();
+    assert!(
+        balances.contains(&Money::new(1_000, Currency::Usd)),
+        "{balances:?}"
+    );
+
     // Offline payment code: provisioned once, shown as a QR, charged by the merchant once.
     alice.provision_payment_codes().await.unwrap();
     let paycode = alice.payment_code().await.unwrap();

@@ -100,6 +100,7 @@ pub struct ChaosStats {
 enum Plan {
     Fixed(Fault),
     Random { mix: FaultMix, state: u64 },
+    Script(std::collections::VecDeque<Fault>),
 }
 
 struct Shared {
@@ -161,6 +162,11 @@ impl ChaosProxy {
         };
     }
 
+    /// Applies `faults` to the next requests in order, then passes everything.
+    pub fn set_script(&self, faults: impl IntoIterator<Item = Fault>) {
+        *lock(&self.shared.plan) = Plan::Script(faults.into_iter().collect());
+    }
+
     /// Counts so far.
     pub fn stats(&self) -> ChaosStats {
         *lock(&self.shared.stats)
@@ -190,6 +196,7 @@ impl Shared {
                 *state ^= *state >> 27;
                 mix.draw(state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11)
             }
+            Plan::Script(faults) => faults.pop_front().unwrap_or(Fault::Pass),
         }
     }
 
