@@ -18,3 +18,4 @@ mod wallet_errors;
 mod wallet_journey;
 mod wallet_restart;
 mod wallet_session;
+mod wire_contract;
