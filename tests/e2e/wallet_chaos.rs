@@ -17,7 +17,7 @@ use imwallet_core::wallet::{TransferTarget, Wallet, WalletError};
 use imwallet_protocol::money::{Currency, Money};
 use imwallet_tests::chaos::{ChaosProxy, FaultMix};
 use imwallet_tests::wallet::{
-    bind_card, journey_world, ledger_cny, outbox_states, server_txns_by, sign_up,
+    bind_card, history_total, journey_world, ledger_cny, outbox_states, server_txns_by, sign_up,
 };
 
 fn yuan(minor: i64) -> Money {
@@ -164,25 +164,7 @@ async fn run_chaos(operations: usize, seed: u64) {
             ledger_cny(&world, &format!("user:{}", p.user_id))
         );
         p.wallet.sync_history(None, None).await.unwrap();
-        let history: i64 = p
-            .wallet
-            .history(500, 0)
-            .await
-            .unwrap()
-            .items
-            .iter()
-            .map(|t| t.amount.minor)
-            .sum();
-        let mut offset = 500;
-        let mut total = history;
-        loop {
-            let page = p.wallet.history(500, offset).await.unwrap();
-            total += page.items.iter().map(|t| t.amount.minor).sum::<i64>();
-            match page.next_offset {
-                Some(next) => offset = next,
-                None => break,
-            }
-        }
+        let total = history_total(&p.wallet).await;
         assert_eq!(
             total, balance.minor,
             "the synced history explains the balance"

@@ -5,29 +5,15 @@
 use imwallet_core::wallet::{PayRequest, ReceiveCodeRequest, TransferTarget, WalletError};
 use imwallet_protocol::money::{Currency, Money};
 use imwallet_protocol::wire::{Operation, Purpose, TransactionStatus};
-use imwallet_sandbox::ledger::{LedgerStore, SqliteLedger};
 use imwallet_tests::wallet::{
-    PASSWORD, bind_card, journey_world, log_in, merchant_with_code, open_wallet, sign_up,
+    PASSWORD, bind_card, history_total, journey_world, ledger_cny, log_in, merchant_with_code,
+    open_wallet, sign_up,
 };
-use imwallet_tests::{World, cny};
+use imwallet_tests::cny;
 use serde_json::json;
 
 fn yuan(minor: i64) -> Money {
     Money::new(minor, Currency::Cny)
-}
-
-/// The sandbox ledger's CNY balance of an owner (`user:<id>`, `merchant:<id>`).
-fn ledger_cny(world: &World, owner: &str) -> i64 {
-    world
-        .server
-        .sandbox
-        .state()
-        .db
-        .read(|c| Ok(SqliteLedger::new(c).balances_of(owner)?))
-        .unwrap()
-        .into_iter()
-        .find(|m| m.currency == Currency::Cny)
-        .map_or(0, |m| m.minor)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -208,13 +194,7 @@ async fn two_users_and_a_merchant_do_the_whole_journey_and_agree_with_the_ledger
     assert!(report.fetched >= 6);
     bob.sync_history(None, None).await.unwrap();
     for (wallet, id) in [(&alice, &alice_id), (&bob, &bob_id)] {
-        let page = wallet.history(100, 0).await.unwrap();
-        let cached: i64 = page
-            .items
-            .iter()
-            .filter(|t| t.amount.currency == Currency::Cny)
-            .map(|t| t.amount.minor)
-            .sum();
+        let cached = history_total(wallet).await;
         let balance = wallet.balance(Currency::Cny).await.unwrap().minor;
         assert_eq!(cached, balance, "history explains the balance");
         assert_eq!(balance, ledger_cny(&world, &format!("user:{id}")));

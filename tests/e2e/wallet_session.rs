@@ -8,8 +8,8 @@ use imwallet_core::wallet::{CancelToken, SyncProgress, Wallet, WalletError};
 use imwallet_protocol::money::Currency;
 use imwallet_tests::chaos::{ChaosProxy, Fault};
 use imwallet_tests::wallet::{
-    PASSWORD, bind_card, journey_config, journey_world, open_wallet, open_wallet_at, sign_up,
-    test_config,
+    PASSWORD, bind_card, history_total, journey_config, journey_world, open_wallet, open_wallet_at,
+    sign_up, test_config,
 };
 use imwallet_tests::{TestServer, World, cny};
 use serde_json::json;
@@ -85,15 +85,10 @@ async fn history_sync_reports_progress_can_be_cancelled_and_resumes() {
     let seen = recorder.seen.lock().unwrap().clone();
     assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
     assert!(*seen.last().unwrap() >= 250, "{seen:?}");
-    let sum: i64 = wallet
-        .history(500, 0)
-        .await
-        .unwrap()
-        .items
-        .iter()
-        .map(|t| t.amount.minor)
-        .sum();
-    assert_eq!(sum, wallet.balance(Currency::Cny).await.unwrap().minor);
+    assert_eq!(
+        history_total(&wallet).await,
+        wallet.balance(Currency::Cny).await.unwrap().minor
+    );
 
     // Nothing new: a sync fetches at most the boundary transaction again.
     let again = wallet.sync_history(None, None).await.unwrap();

@@ -184,3 +184,22 @@ pub fn ledger_cny(world: &World, owner: &str) -> i64 {
         .find(|m| m.currency == imwallet_protocol::money::Currency::Cny)
         .map_or(0, |m| m.minor)
 }
+
+/// The sum of every cached history amount in CNY minor units (all pages).
+pub async fn history_total(wallet: &Wallet) -> i64 {
+    let mut total = 0;
+    let mut offset = 0;
+    loop {
+        let page = wallet.history(500, offset).await.unwrap();
+        total += page
+            .items
+            .iter()
+            .filter(|t| t.amount.currency == imwallet_protocol::money::Currency::Cny)
+            .map(|t| t.amount.minor)
+            .sum::<i64>();
+        match page.next_offset {
+            Some(next) => offset = next,
+            None => return total,
+        }
+    }
+}

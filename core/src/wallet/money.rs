@@ -42,6 +42,12 @@ pub enum TransferTarget {
     ReceiveCode(String),
 }
 
+/// Who a payment goes to.
+enum Payee {
+    Merchant(String),
+    Payload(String),
+}
+
 fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, WalletError> {
     serde_json::to_value(value).map_err(|_| WalletError::internal("request not serialisable"))
 }
@@ -120,12 +126,12 @@ impl Wallet {
     /// user's receive code (which becomes a transfer). The payload is parsed
     /// and checked on the device first; broken codes never reach the server.
     pub async fn pay(&self, request: PayRequest) -> Result<Transaction, WalletError> {
-        let parsed = qr::parse(&request.payload)?;
-        match parsed {
+        let in_code = match qr::parse(&request.payload)? {
             PaymentPayload::ImwalletReceive(code) => {
                 let in_code = code.amount()?;
-                let amount = settle_amount(request.amount, in_code)?;
                 if let Receiver::User(_) = code.receiver {
+                    // Another user's receive code: a transfer.
+                    let amount = settle_amount(request.amount, in_code)?;
                     if request.coupon_id.is_some() || request.points.is_some() {
                         return Err(WalletError::invalid("coupon", "not_for_transfers"));
                     }
@@ -137,62 +143,61 @@ impl Wallet {
                         )
                         .await;
                 }
-                self.pay_payload(
-                    request.payload,
-                    amount,
-                    request.coupon_id,
-                    request.points,
-                    request.memo,
-                )
-                .await
+                in_code
             }
+            // Another scheme's merchant code: the server decides whether it
+            // can route it (it refuses codes it did not issue).
             PaymentPayload::EmvMpm(mpm) => {
-                // Another scheme's merchant code: the server decides whether
-                // it can route it (it refuses codes it did not issue).
-                let in_code = match (
-                    mpm.amount,
-                    mpm.currency_numeric
-                        .parse()
-                        .ok()
-                        .and_then(Currency::from_numeric),
-                ) {
+                let currency = mpm
+                    .currency_numeric
+                    .parse()
+                    .ok()
+                    .and_then(Currency::from_numeric);
+                match (mpm.amount, currency) {
                     (Some(a), Some(c)) => Some(Money::parse(a, c)?),
                     _ => None,
-                };
-                let amount = settle_amount(request.amount, in_code)?;
-                self.pay_payload(
-                    request.payload,
-                    amount,
-                    request.coupon_id,
-                    request.points,
-                    request.memo,
-                )
-                .await
+                }
             }
-            other => Err(WalletError::InvalidPayload {
-                kind: "not_payable".into(),
-                offset: 0,
-                tag: None,
-                message: format!(
-                    "a {} code cannot be paid from this wallet",
-                    other.format().as_str()
-                ),
-            }),
-        }
+            other => {
+                return Err(WalletError::InvalidPayload {
+                    kind: "not_payable".into(),
+                    offset: 0,
+                    tag: None,
+                    message: format!(
+                        "a {} code cannot be paid from this wallet",
+                        other.format().as_str()
+                    ),
+                });
+            }
+        };
+        let amount = settle_amount(request.amount, in_code)?;
+        self.send_payment(
+            Payee::Payload(request.payload),
+            amount,
+            request.coupon_id,
+            request.points,
+            request.memo,
+        )
+        .await
     }
 
-    async fn pay_payload(
+    /// `POST /v1/payments` to a merchant id or a scanned payload.
+    async fn send_payment(
         &self,
-        payload: String,
+        payee: Payee,
         amount: Money,
         coupon_id: Option<String>,
         points: Option<i64>,
         memo: Option<String>,
     ) -> Result<Transaction, WalletError> {
+        let (merchant_id, payload) = match payee {
+            Payee::Merchant(id) => (Some(id), None),
+            Payee::Payload(p) => (None, Some(p)),
+        };
         let body = imwallet_protocol::wire::PayRequest {
-            merchant_id: None,
-            payload: Some(payload),
-            amount: Some(amount),
+            merchant_id,
+            payload,
+            amount: Some(positive(amount)?),
             coupon_id,
             points,
             memo,
@@ -210,16 +215,14 @@ impl Wallet {
         points: Option<i64>,
         memo: Option<String>,
     ) -> Result<Transaction, WalletError> {
-        let body = imwallet_protocol::wire::PayRequest {
-            merchant_id: Some(merchant_id),
-            payload: None,
-            amount: Some(positive(amount)?),
+        self.send_payment(
+            Payee::Merchant(merchant_id),
+            amount,
             coupon_id,
             points,
             memo,
-        };
-        self.execute_money("payment", "/v1/payments", to_json(&body)?)
-            .await
+        )
+        .await
     }
 
     /// Sends money to another user.
