@@ -148,6 +148,20 @@ impl KdfWorkspace {
             self.blocks.resize(needed, Block::default());
         }
         let mut out = Zeroizing::new([0u8; 32]);
+        // x86_64 with AVX2 (checked at run time): the hand-vectorised
+        // compression; anything else, or anything it does not cover: the
+        // `argon2` crate. Both compute the same Argon2id.
+        #[cfg(target_arch = "x86_64")]
+        if super::argon2_avx2::hash(
+            password.as_bytes(),
+            salt,
+            (params.m_kib, params.t, params.p),
+            needed,
+            &mut self.blocks,
+            &mut out,
+        ) {
+            return Ok(SecretKey::from_bytes(*out));
+        }
         argon
             .hash_password_into_with_memory(
                 password.as_bytes(),
@@ -162,9 +176,9 @@ impl KdfWorkspace {
 
 impl Drop for KdfWorkspace {
     fn drop(&mut self) {
-        for block in &mut self.blocks {
-            *block = Block::default();
-        }
+        // Volatile writes: plain stores to memory about to be freed may be
+        // optimised away.
+        zeroize::Zeroize::zeroize(&mut self.blocks);
     }
 }
 
