@@ -4,15 +4,20 @@
 //! family (reuse detection), except a retry of a rotation whose response was
 //! lost (same `Idempotency-Key`, inside a short grace window), which gets the
 //! same pair again. Only SHA-256 digests of keys and tokens are stored.
+//! Valid keys and tokens are remembered in the
+//! [`SessionCache`](crate::session_cache::SessionCache), so most requests
+//! authenticate without touching the database.
 
 use crate::problem::{ErrorCode, Problem};
 use crate::secrets::{hex, new_id, new_token, random_hex, sha256_hex};
+use crate::session_cache::{CachedToken, Digest};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::{HeaderMap, request::Parts};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
+use std::sync::Arc;
 
 /// A developer app authenticated by its API key.
 #[derive(Debug, Clone)]
@@ -34,15 +39,55 @@ pub struct User {
 
 /// Looks up the app of an API key.
 pub fn app_for_key(conn: &Connection, key: &str) -> Result<Option<App>, Problem> {
+    Ok(app_by_digest(conn, &digest(key))?.map(|id| App { id }))
+}
+
+fn digest(secret: &str) -> Digest {
+    Sha256::digest(secret.as_bytes()).into()
+}
+
+fn app_by_digest(conn: &Connection, key: &Digest) -> Result<Option<String>, Problem> {
     let mut stmt = conn.prepare_cached("SELECT id FROM apps WHERE key_hash = ?1")?;
+    Ok(stmt.query_row([hex(key)], |r| r.get(0)).optional()?)
+}
+
+/// The session of an access-token digest (user, family, expiry), if its
+/// family is not revoked.
+fn token_by_digest(conn: &Connection, token: &Digest) -> Result<Option<CachedToken>, Problem> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.user_id, t.family, t.expires_at FROM access_tokens t
+         JOIN token_families f ON f.id = t.family WHERE t.hash = ?1 AND f.revoked = 0",
+    )?;
     Ok(stmt
-        .query_row([sha256_hex(key.as_bytes())], |r| r.get(0))
-        .optional()?
-        .map(|id| App { id }))
+        .query_row([hex(token)], |r| {
+            Ok(CachedToken {
+                user: r.get::<_, String>(0)?.into(),
+                family: r.get::<_, String>(1)?.into(),
+                expires_at: r.get(2)?,
+            })
+        })
+        .optional()?)
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The app of an API key, from the cache or the database.
+fn authenticate_app(state: &AppState, key: &str) -> Result<Option<Arc<str>>, Problem> {
+    let key = digest(key);
+    let generations = state.db.generations();
+    if let Some(app) = state.sessions.app(generations.sessions(), &key) {
+        return Ok(Some(app));
+    }
+    let (generation, app) = state
+        .db
+        .read(|c| Ok((generations.sessions(), app_by_digest(c, &key)?)))?;
+    let app: Option<Arc<str>> = app.map(Into::into);
+    if let Some(app) = &app {
+        state.sessions.put_app(generation, key, app.clone());
+    }
+    Ok(app)
 }
 
 impl FromRequestParts<AppState> for App {
@@ -51,9 +96,8 @@ impl FromRequestParts<AppState> for App {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<App, Problem> {
         let key =
             header(&parts.headers, "x-api-key").ok_or(Problem::of(ErrorCode::MissingApiKey))?;
-        state
-            .db
-            .read(|c| app_for_key(c, key))?
+        authenticate_app(state, key)?
+            .map(|id| App { id: id.to_string() })
             .ok_or(Problem::of(ErrorCode::InvalidApiKey))
     }
 }
@@ -72,15 +116,44 @@ pub fn user_for_token(
     token: &str,
     now: i64,
 ) -> Result<Option<(String, String)>, Problem> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t.user_id, t.family FROM access_tokens t JOIN token_families f ON f.id = t.family
-         WHERE t.hash = ?1 AND t.expires_at > ?2 AND f.revoked = 0",
-    )?;
-    Ok(stmt
-        .query_row(params![sha256_hex(token.as_bytes()), now], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?)
+    Ok(token_by_digest(conn, &digest(token))?
+        .filter(|t| t.expires_at > now)
+        .map(|t| (t.user.to_string(), t.family.to_string())))
+}
+
+/// The app and the session of a request, from the cache or (in one
+/// database trip for both) from the database.
+fn authenticate_user(
+    state: &AppState,
+    key: &str,
+    token: &str,
+    now: i64,
+) -> Result<(Option<Arc<str>>, Option<CachedToken>), Problem> {
+    let (key, token) = (digest(key), digest(token));
+    let generations = state.db.generations();
+    let generation = generations.sessions();
+    if let Some(app) = state.sessions.app(generation, &key)
+        && let Some(session) = state.sessions.token(generation, &token, now)
+    {
+        return Ok((Some(app), Some(session)));
+    }
+    let (generation, app, session) = state.db.read(|c| {
+        let app = app_by_digest(c, &key)?;
+        let session = match app {
+            Some(_) => token_by_digest(c, &token)?,
+            None => None,
+        };
+        Ok((generations.sessions(), app, session))
+    })?;
+    let app: Option<Arc<str>> = app.map(Into::into);
+    if let Some(app) = &app {
+        state.sessions.put_app(generation, key, app.clone());
+    }
+    let session = session.filter(|s| s.expires_at > now);
+    if let Some(session) = &session {
+        state.sessions.put_token(generation, token, session.clone());
+    }
+    Ok((app, session))
 }
 
 impl FromRequestParts<AppState> for User {
@@ -89,23 +162,20 @@ impl FromRequestParts<AppState> for User {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<User, Problem> {
         let key =
             header(&parts.headers, "x-api-key").ok_or(Problem::of(ErrorCode::MissingApiKey))?;
-        let token = bearer(&parts.headers);
-        let now = state.now();
-        // One trip to the database for both checks.
-        let (app, user) = state.db.read(|c| {
-            let app = app_for_key(c, key)?;
-            let user = match (&app, token) {
-                (Some(_), Some(t)) => user_for_token(c, t, now)?,
-                _ => None,
-            };
-            Ok((app, user))
-        })?;
-        let app = app.ok_or(Problem::of(ErrorCode::InvalidApiKey))?;
-        if token.is_none() {
+        let Some(token) = bearer(&parts.headers) else {
+            authenticate_app(state, key)?.ok_or(Problem::of(ErrorCode::InvalidApiKey))?;
             return Err(Problem::of(ErrorCode::Unauthorized));
-        }
-        let (id, family) = user.ok_or(Problem::of(ErrorCode::InvalidToken))?;
-        Ok(User { app, id, family })
+        };
+        let (app, session) = authenticate_user(state, key, token, state.now())?;
+        let app = app.ok_or(Problem::of(ErrorCode::InvalidApiKey))?;
+        let session = session.ok_or(Problem::of(ErrorCode::InvalidToken))?;
+        Ok(User {
+            app: App {
+                id: app.to_string(),
+            },
+            id: session.user.to_string(),
+            family: session.family.to_string(),
+        })
     }
 }
 

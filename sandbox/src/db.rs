@@ -1,11 +1,17 @@
 //! The SQLite connection: opening, pragmas, forward-only migrations keyed on
 //! `PRAGMA user_version`, and the single-writer discipline (one connection
 //! behind a mutex; every write is one `BEGIN IMMEDIATE` transaction).
+//!
+//! An update hook counts changes to the tables that in-memory caches mirror
+//! ([`Generations`]), so a cache can tell whether what it holds is current.
 
 use crate::problem::Problem;
 use rusqlite::Connection;
+use rusqlite::hooks::Action;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Instant;
 
 /// Numbered migrations; entry `i` upgrades from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -13,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_fewer_write_indexes.sql"),
     include_str!("../migrations/0003_refresh_replay.sql"),
     include_str!("../migrations/0004_qr_codes.sql"),
+    include_str!("../migrations/0005_postings_without_account_index.sql"),
 ];
 
 /// Errors opening the database.
@@ -26,12 +33,78 @@ pub enum DbError {
     TooNew(i64),
 }
 
+/// Change counters of the tables that in-memory caches mirror. Each is
+/// bumped (under the connection's lock) whenever a row of its tables is
+/// updated or deleted, and both are bumped when a commit fails. Inserts do
+/// not count: a cache never holds a row that did not exist.
+#[derive(Debug, Default)]
+pub struct Generations {
+    sessions: AtomicU64,
+    users: AtomicU64,
+}
+
+impl Generations {
+    /// Changes so far to `apps`, `token_families` and `access_tokens`.
+    pub fn sessions(&self) -> u64 {
+        self.sessions.load(Ordering::Acquire)
+    }
+
+    /// Changes so far to `users`.
+    pub fn users(&self) -> u64 {
+        self.users.load(Ordering::Acquire)
+    }
+
+    fn on_change(&self, action: Action, table: &str) {
+        if action == Action::SQLITE_INSERT {
+            return;
+        }
+        match table {
+            "apps" | "token_families" | "access_tokens" => {
+                self.sessions.fetch_add(1, Ordering::AcqRel);
+            }
+            "users" => {
+                self.users.fetch_add(1, Ordering::AcqRel);
+            }
+            _ => {}
+        }
+    }
+
+    fn bump_all(&self) {
+        self.sessions.fetch_add(1, Ordering::AcqRel);
+        self.users.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+/// Counters of the writer, for benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Writes run.
+    pub writes: u64,
+    /// SQLite commits (a commit carries a batch of writes).
+    pub commits: u64,
+    /// Nanoseconds spent running writes (the connection held).
+    pub write_ns: u64,
+    /// Nanoseconds spent committing.
+    pub commit_ns: u64,
+    /// Reads run.
+    pub reads: u64,
+    /// Nanoseconds spent running reads (the connection held).
+    pub read_ns: u64,
+}
+
 /// Writes joined into one SQLite transaction (group commit) at most.
 const MAX_BATCH: u32 = 64;
 
 /// How long the last writer of a batch waits for others to join before it
 /// commits (only on multi-threaded runtimes, where others can arrive).
 const LINGER: std::time::Duration = std::time::Duration::from_micros(200);
+
+/// How long an async writer waits for someone else to commit its batch
+/// before it commits the batch itself.
+const COMMIT_WAIT: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// Failed commits remembered so their writers learn of the failure.
+const FAILED_KEPT: usize = 64;
 
 struct Inner {
     conn: Connection,
@@ -41,8 +114,25 @@ struct Inner {
     batch: u32,
     /// Number of the open (not yet committed) batch.
     epoch: u64,
-    /// The newest batch whose COMMIT failed.
-    failed_epoch: Option<u64>,
+    /// The newest batches whose COMMIT failed.
+    failed: VecDeque<u64>,
+}
+
+/// Counts a writer as queued for the connection until dropped (also when
+/// its task is cancelled while waiting).
+struct Queued<'a>(&'a AtomicUsize);
+
+impl<'a> Queued<'a> {
+    fn new(count: &'a AtomicUsize) -> Queued<'a> {
+        count.fetch_add(1, Ordering::SeqCst);
+        Queued(count)
+    }
+}
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// The database: one connection, one writer at a time, with group commit.
@@ -53,10 +143,21 @@ struct Inner {
 /// reported before it is durable, and a failed job rolls back alone.
 pub struct Db {
     inner: Mutex<Inner>,
+    /// Wakes blocked writers when a batch commits.
     committed: Condvar,
+    /// Number of committed batches (the next open epoch), for async writers.
+    done: tokio::sync::watch::Sender<u64>,
+    /// One async writer at a time holds the connection for a job.
+    writers: tokio::sync::Semaphore,
+    /// Writers waiting for the connection.
     queued: AtomicUsize,
+    generations: Arc<Generations>,
     jobs: AtomicU64,
     commits: AtomicU64,
+    write_ns: AtomicU64,
+    commit_ns: AtomicU64,
+    reads: AtomicU64,
+    read_ns: AtomicU64,
 }
 
 impl std::fmt::Debug for Db {
@@ -88,20 +189,35 @@ impl Db {
         // per few dozen commits; a larger page cache keeps them in memory.
         conn.pragma_update(None, "wal_autocheckpoint", 16_384)?;
         conn.pragma_update(None, "cache_size", -65_536)?;
+        // Savepoint sub-journals (one per write, see `write`) stay in memory
+        // instead of spilling to temporary files.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.set_prepared_statement_cache_capacity(256);
         migrate(&mut conn)?;
+        let generations = Arc::new(Generations::default());
+        let hook = generations.clone();
+        conn.update_hook(Some(move |action, _: &str, table: &str, _| {
+            hook.on_change(action, table)
+        }))?;
         Ok(Db {
             inner: Mutex::new(Inner {
                 conn,
                 open: false,
                 batch: 0,
                 epoch: 0,
-                failed_epoch: None,
+                failed: VecDeque::new(),
             }),
             committed: Condvar::new(),
+            done: tokio::sync::watch::Sender::new(0),
+            writers: tokio::sync::Semaphore::new(1),
             queued: AtomicUsize::new(0),
+            generations,
             jobs: AtomicU64::new(0),
             commits: AtomicU64::new(0),
+            write_ns: AtomicU64::new(0),
+            commit_ns: AtomicU64::new(0),
+            reads: AtomicU64::new(0),
+            read_ns: AtomicU64::new(0),
         })
     }
 
@@ -113,7 +229,9 @@ impl Db {
 
     /// Runs `f` as one atomic unit of writes: kept if it returns `Ok` or a
     /// problem marked [`Problem::keeping_writes`], rolled back otherwise.
-    /// Returns once the writes are committed.
+    /// Returns once the writes are committed. Blocks the calling thread (on
+    /// a multi-threaded runtime inside `block_in_place`); async callers on
+    /// a hot path use [`Db::write_async`].
     pub fn write<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, Problem>,
@@ -126,19 +244,86 @@ impl Db {
         }
     }
 
-    fn write_now<T>(
+    /// [`Db::write`] for async callers: waiting for the connection and for
+    /// the commit suspends the task instead of blocking a thread, so the
+    /// runtime's workers keep serving requests (which then join the batch).
+    /// `f` itself runs on the calling worker and must be short.
+    pub async fn write_async<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, Problem>,
-        linger: bool,
     ) -> Result<T, Problem> {
-        self.queued.fetch_add(1, Ordering::SeqCst);
-        let guard = self.lock();
-        self.queued.fetch_sub(1, Ordering::SeqCst);
-        let mut g = guard?;
+        let queued = Queued::new(&self.queued);
+        let permit = self
+            .writers
+            .acquire()
+            .await
+            .map_err(|_| Problem::internal("database writer gate closed"))?;
+        let (out, epoch) = {
+            let mut g = self.lock()?;
+            drop(queued);
+            let out = self.run_job(&mut g, f)?;
+            (out, g.epoch)
+        };
+        if self.queued.load(Ordering::SeqCst) == 0 {
+            // Let requests that are ready on this worker reach the queue
+            // before deciding that nobody will join the batch.
+            tokio::task::yield_now().await;
+        }
+        {
+            let mut g = self.lock()?;
+            if g.epoch == epoch && (self.queued.load(Ordering::SeqCst) == 0 || g.batch >= MAX_BATCH)
+            {
+                self.commit(&mut g)?;
+            }
+        }
+        drop(permit);
+        self.await_commit(epoch).await?;
+        out
+    }
+
+    /// Waits until batch `epoch` is committed by whoever runs last in it. If
+    /// nobody has after a while (the writer expected to commit was
+    /// cancelled), commits it itself.
+    async fn await_commit(&self, epoch: u64) -> Result<(), Problem> {
+        let mut done = self.done.subscribe();
+        loop {
+            let waited =
+                tokio::time::timeout(COMMIT_WAIT, done.wait_for(|committed| *committed > epoch))
+                    .await
+                    .map(|r| r.is_ok());
+            match waited {
+                Ok(true) => break,
+                Ok(false) => return Err(Problem::internal("database closed")),
+                Err(_) => {
+                    let _permit = self
+                        .writers
+                        .acquire()
+                        .await
+                        .map_err(|_| Problem::internal("database writer gate closed"))?;
+                    let mut g = self.lock()?;
+                    if g.epoch == epoch && self.queued.load(Ordering::SeqCst) == 0 {
+                        self.commit(&mut g)?;
+                    }
+                }
+            }
+        }
+        if self.lock()?.failed.contains(&epoch) {
+            return Err(Problem::internal("commit failed"));
+        }
+        Ok(())
+    }
+
+    /// Runs one job in its own SAVEPOINT of the open batch transaction.
+    fn run_job<T>(
+        &self,
+        g: &mut Inner,
+        f: impl FnOnce(&Connection) -> Result<T, Problem>,
+    ) -> Result<Result<T, Problem>, Problem> {
         if !g.open {
             run_sql(&g.conn, "BEGIN IMMEDIATE")?;
             g.open = true;
         }
+        let started = Instant::now();
         run_sql(&g.conn, "SAVEPOINT job")?;
         let out = f(&g.conn);
         match &out {
@@ -150,6 +335,21 @@ impl Db {
         }
         g.batch += 1;
         self.jobs.fetch_add(1, Ordering::Relaxed);
+        self.write_ns
+            .fetch_add(elapsed_ns(started), Ordering::Relaxed);
+        Ok(out)
+    }
+
+    fn write_now<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, Problem>,
+        linger: bool,
+    ) -> Result<T, Problem> {
+        let queued = Queued::new(&self.queued);
+        let guard = self.lock();
+        drop(queued);
+        let mut g = guard?;
+        let out = self.run_job(&mut g, f)?;
         let epoch = g.epoch;
         if linger && g.batch < MAX_BATCH && self.queued.load(Ordering::SeqCst) == 0 {
             // Give writers that are about to arrive a moment to join.
@@ -171,7 +371,7 @@ impl Db {
                     .map_err(|_| Problem::internal("database mutex poisoned"))?;
             }
         }
-        if g.failed_epoch == Some(epoch) {
+        if g.failed.contains(&epoch) {
             return Err(Problem::internal("commit failed"));
         }
         out
@@ -179,15 +379,24 @@ impl Db {
 
     fn commit(&self, g: &mut Inner) -> Result<(), Problem> {
         self.commits.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
         let result = run_sql(&g.conn, "COMMIT");
         if result.is_err() {
             let _ = run_sql(&g.conn, "ROLLBACK");
-            g.failed_epoch = Some(g.epoch);
+            if g.failed.len() >= FAILED_KEPT {
+                g.failed.pop_front();
+            }
+            g.failed.push_back(g.epoch);
+            // Caches may hold rows of the lost batch.
+            self.generations.bump_all();
         }
+        self.commit_ns
+            .fetch_add(elapsed_ns(started), Ordering::Relaxed);
         g.open = false;
         g.batch = 0;
         g.epoch += 1;
         self.committed.notify_all();
+        self.done.send_replace(g.epoch);
         Ok(())
     }
 
@@ -196,16 +405,36 @@ impl Db {
     /// thread.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, Problem>) -> Result<T, Problem> {
         let g = self.lock()?;
-        f(&g.conn)
+        let started = Instant::now();
+        let out = f(&g.conn);
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        self.read_ns
+            .fetch_add(elapsed_ns(started), Ordering::Relaxed);
+        out
     }
 
-    /// `(writes, commits)` so far: their ratio is the mean group-commit size.
-    pub fn stats(&self) -> (u64, u64) {
-        (
-            self.jobs.load(Ordering::Relaxed),
-            self.commits.load(Ordering::Relaxed),
-        )
+    /// The change counters of cached tables. Read while holding the
+    /// connection (inside [`Db::read`] or [`Db::write`]) they describe
+    /// exactly the state that connection sees.
+    pub fn generations(&self) -> &Generations {
+        &self.generations
     }
+
+    /// Counters so far; `writes / commits` is the mean group-commit size.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            writes: self.jobs.load(Ordering::Relaxed),
+            commits: self.commits.load(Ordering::Relaxed),
+            write_ns: self.write_ns.load(Ordering::Relaxed),
+            commit_ns: self.commit_ns.load(Ordering::Relaxed),
+            reads: self.reads.load(Ordering::Relaxed),
+            read_ns: self.read_ns.load(Ordering::Relaxed),
+        }
+    }
+}
+
+fn elapsed_ns(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX)
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), DbError> {
@@ -337,6 +566,13 @@ mod tests {
             })
             .unwrap();
         assert_eq!(ids, ["a", "c"]);
+    }
+
+    #[test]
+    fn async_writes_can_run_on_any_worker() {
+        fn is_send<T: Send>(_: T) {}
+        let db = Db::open(":memory:").unwrap();
+        is_send(db.write_async(|_| Ok(())));
     }
 
     #[test]

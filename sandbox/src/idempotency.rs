@@ -16,7 +16,7 @@ use crate::problem::{ErrorCode, Problem, problem_response};
 use crate::secrets::sha256_hex;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, request::Parts};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
@@ -115,58 +115,133 @@ pub struct Request<'a> {
 
 static CALLS: AtomicU64 = AtomicU64::new(0);
 
-/// Runs `op` exactly once per key (see the module docs).
+/// What a key is checked against, computed before taking the connection.
+struct Bound {
+    scope: String,
+    fingerprint: String,
+    now: i64,
+    ttl_ms: i64,
+}
+
+impl Bound {
+    fn new(state: &AppState, request: &Request<'_>) -> Bound {
+        let scope = format!("{}:{}", request.app, request.user.unwrap_or("-"));
+        let mut input = Vec::with_capacity(request.route.len() + 1 + request.body.len());
+        input.extend_from_slice(request.route.as_bytes());
+        input.push(0);
+        input.extend_from_slice(request.body);
+        Bound {
+            scope,
+            fingerprint: sha256_hex(&input),
+            now: state.now(),
+            ttl_ms: state.config.idempotency_ttl_s * 1000,
+        }
+    }
+}
+
+/// A stored (or just stored) answer: status, JSON text, whether replayed.
+struct Answer(StatusCode, String, bool);
+
+impl Answer {
+    fn into_response(self) -> Result<Response, Problem> {
+        let Answer(status, body, replayed) = self;
+        if !status.is_success() {
+            let body: Value = serde_json::from_str(&body).map_err(Problem::internal)?;
+            return Ok(Reply { status, body }.into_response(replayed));
+        }
+        // The JSON text is sent as stored: serialized once per operation.
+        let mut response = (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body,
+        )
+            .into_response();
+        if replayed {
+            response
+                .headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+        }
+        Ok(response)
+    }
+}
+
+/// The part that runs on the connection: replay, refuse, or run `op` and
+/// store its answer, all in the caller's write.
+fn execute(
+    conn: &Connection,
+    key: &IdempotencyKey,
+    bound: &Bound,
+    op: impl FnOnce(&Connection) -> Result<Reply, Problem>,
+) -> Result<Answer, Problem> {
+    let (now, ttl_ms) = (bound.now, bound.ttl_ms);
+    if CALLS.fetch_add(1, Ordering::Relaxed).is_multiple_of(4096) {
+        conn.prepare_cached("DELETE FROM idempotency WHERE created_at < ?1")?
+            .execute([now - ttl_ms])?;
+    }
+    let stored: Option<(String, u16, String, i64)> = conn
+        .prepare_cached(
+            "SELECT fingerprint, status, body, created_at FROM idempotency WHERE scope = ?1 AND key = ?2",
+        )?
+        .query_row(params![bound.scope, key.0], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    if let Some((stored_fp, status, body, created_at)) = stored
+        && created_at >= now - ttl_ms
+    {
+        if stored_fp != bound.fingerprint {
+            return Err(Problem::of(ErrorCode::IdempotencyKeyReused));
+        }
+        let status = StatusCode::from_u16(status).map_err(Problem::internal)?;
+        return Ok(Answer(status, body, true));
+    }
+    let reply = op(conn)?;
+    let body = serde_json::to_string(&reply.body).map_err(Problem::internal)?;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO idempotency (scope, key, fingerprint, status, body, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        bound.scope,
+        key.0,
+        bound.fingerprint,
+        reply.status.as_u16(),
+        body,
+        now
+    ])?;
+    Ok(Answer(reply.status, body, false))
+}
+
+/// Runs `op` exactly once per key (see the module docs), blocking the
+/// calling thread while it waits for the database.
 pub fn run(
     state: &AppState,
     key: &IdempotencyKey,
     request: Request<'_>,
     op: impl FnOnce(&Connection) -> Result<Reply, Problem>,
 ) -> Result<Response, Problem> {
-    let scope = format!("{}:{}", request.app, request.user.unwrap_or("-"));
-    let mut fingerprint_input = Vec::with_capacity(request.route.len() + 1 + request.body.len());
-    fingerprint_input.extend_from_slice(request.route.as_bytes());
-    fingerprint_input.push(0);
-    fingerprint_input.extend_from_slice(request.body);
-    let fingerprint = sha256_hex(&fingerprint_input);
-    let now = state.now();
-    let ttl_ms = state.config.idempotency_ttl_s * 1000;
-    state.db.write(|conn| {
-        if CALLS.fetch_add(1, Ordering::Relaxed).is_multiple_of(4096) {
-            conn.prepare_cached("DELETE FROM idempotency WHERE created_at < ?1")?
-                .execute([now - ttl_ms])?;
-        }
-        let stored: Option<(String, u16, String, i64)> = conn
-            .prepare_cached(
-                "SELECT fingerprint, status, body, created_at FROM idempotency WHERE scope = ?1 AND key = ?2",
-            )?
-            .query_row(params![scope, key.0], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .optional()?;
-        if let Some((stored_fp, status, body, created_at)) = stored
-            && created_at >= now - ttl_ms
-        {
-            if stored_fp != fingerprint {
-                return Err(Problem::of(ErrorCode::IdempotencyKeyReused));
-            }
-            let body: Value = serde_json::from_str(&body).map_err(Problem::internal)?;
-            let status = StatusCode::from_u16(status).map_err(Problem::internal)?;
-            return Ok(Reply { status, body }.into_response(true));
-        }
-        let reply = op(conn)?;
-        let body = serde_json::to_string(&reply.body).map_err(Problem::internal)?;
-        conn.prepare_cached(
-            "INSERT OR REPLACE INTO idempotency (scope, key, fingerprint, status, body, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![
-            scope,
-            key.0,
-            fingerprint,
-            reply.status.as_u16(),
-            body,
-            now
-        ])?;
-        Ok(reply.into_response(false))
-    })
+    let bound = Bound::new(state, &request);
+    state
+        .db
+        .write(|conn| execute(conn, key, &bound, op))?
+        .into_response()
+}
+
+/// [`run`] for hot paths: waits for the database without blocking a
+/// thread ([`Db::write_async`](crate::db::Db::write_async)).
+pub async fn run_async(
+    state: &AppState,
+    key: &IdempotencyKey,
+    request: Request<'_>,
+    op: impl FnOnce(&Connection) -> Result<Reply, Problem>,
+) -> Result<Response, Problem> {
+    let bound = Bound::new(state, &request);
+    state
+        .db
+        .write_async(|conn| execute(conn, key, &bound, op))
+        .await?
+        .into_response()
 }

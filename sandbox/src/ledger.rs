@@ -13,8 +13,8 @@
 //! trait over its own transaction type.
 
 use imwallet_protocol::money::{Currency, Money};
-use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::BTreeMap;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 /// Accounts owned by the platform (not guarded: they may go negative).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,27 +225,21 @@ impl<'c> SqliteLedger<'c> {
     pub fn new(conn: &'c Connection) -> SqliteLedger<'c> {
         SqliteLedger { conn }
     }
+}
 
-    fn account_row(&self, account: &AccountRef) -> Result<(i64, i64), LedgerError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, balance FROM accounts WHERE code = ?1")?;
-        if let Some(row) = stmt
-            .query_row([account.code()], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?
-        {
-            return Ok(row);
-        }
-        let mut insert = self
-            .conn
-            .prepare_cached("INSERT INTO accounts (code, currency, guarded) VALUES (?1, ?2, ?3)")?;
-        insert.execute(params![
-            account.code(),
-            account.currency().code(),
-            account.guarded
-        ])?;
-        Ok((self.conn.last_insert_rowid(), 0))
-    }
+/// Postings inserted by one statement at most.
+const POSTINGS_PER_INSERT: usize = 4;
+
+/// `INSERT INTO postings ...` for `n` (1 to [`POSTINGS_PER_INSERT`]) lines:
+/// `?1` journal, `?2` time, then account, currency and amount per line.
+fn insert_postings_sql(n: usize) -> &'static str {
+    const SQL: [&str; POSTINGS_PER_INSERT] = [
+        "INSERT INTO postings (journal, account_id, currency, amount, at) VALUES (?1, ?3, ?4, ?5, ?2)",
+        "INSERT INTO postings (journal, account_id, currency, amount, at) VALUES (?1, ?3, ?4, ?5, ?2), (?1, ?6, ?7, ?8, ?2)",
+        "INSERT INTO postings (journal, account_id, currency, amount, at) VALUES (?1, ?3, ?4, ?5, ?2), (?1, ?6, ?7, ?8, ?2), (?1, ?9, ?10, ?11, ?2)",
+        "INSERT INTO postings (journal, account_id, currency, amount, at) VALUES (?1, ?3, ?4, ?5, ?2), (?1, ?6, ?7, ?8, ?2), (?1, ?9, ?10, ?11, ?2), (?1, ?12, ?13, ?14, ?2)",
+    ];
+    SQL[n.clamp(1, POSTINGS_PER_INSERT) - 1]
 }
 
 fn currency_of(code: &str) -> Result<Currency, LedgerError> {
@@ -274,56 +268,103 @@ fn account_from_code(code: &str, guarded: bool) -> Result<AccountRef, LedgerErro
 
 impl LedgerStore for SqliteLedger<'_> {
     fn post(&self, journal: &Journal, at_ms: i64) -> Result<(), LedgerError> {
-        let mut sums: BTreeMap<Currency, i128> = BTreeMap::new();
+        // Journals have a handful of lines: small vectors beat maps here.
+        let mut sums: Vec<(Currency, i128)> = Vec::with_capacity(2);
         for line in &journal.lines {
-            *sums.entry(line.account.currency()).or_default() += i128::from(line.minor);
+            let currency = line.account.currency();
+            match sums.iter_mut().find(|(c, _)| *c == currency) {
+                Some((_, sum)) => *sum += i128::from(line.minor),
+                None => sums.push((currency, i128::from(line.minor))),
+            }
         }
-        if let Some((currency, _)) = sums.iter().find(|(_, s)| **s != 0) {
+        if let Some((currency, _)) = sums.iter().find(|(_, s)| *s != 0) {
             return Err(LedgerError::Unbalanced {
                 journal: journal.id.clone(),
                 currency: *currency,
             });
         }
-        // Net effect per account, checked before anything is written.
-        let mut net: BTreeMap<&str, (&AccountRef, i64)> = BTreeMap::new();
+        // Net effect per account, applied in code order.
+        let mut net: Vec<(&AccountRef, i64)> = Vec::with_capacity(journal.lines.len());
         for line in journal.lines.iter().filter(|l| l.minor != 0) {
-            let entry = net.entry(line.account.code()).or_insert((&line.account, 0));
-            entry.1 = entry
-                .1
-                .checked_add(line.minor)
-                .ok_or(LedgerError::Overflow)?;
-        }
-        let mut updates = Vec::with_capacity(net.len());
-        let mut ids: BTreeMap<&str, i64> = BTreeMap::new();
-        for (code, (account, delta)) in &net {
-            let (id, balance) = self.account_row(account)?;
-            let new = balance.checked_add(*delta).ok_or(LedgerError::Overflow)?;
-            if account.guarded && new < 0 {
-                return Err(LedgerError::InsufficientFunds {
-                    account: account.code().to_owned(),
-                });
+            match net.iter_mut().find(|(a, _)| a.code == line.account.code) {
+                Some((_, delta)) => {
+                    *delta = delta.checked_add(line.minor).ok_or(LedgerError::Overflow)?;
+                }
+                None => net.push((&line.account, line.minor)),
             }
-            updates.push((id, new));
-            ids.insert(code, id);
         }
-        let mut set = self
-            .conn
-            .prepare_cached("UPDATE accounts SET balance = ?2 WHERE id = ?1")?;
-        for (id, new) in &updates {
-            set.execute(params![id, new])?;
-        }
-        let mut insert = self.conn.prepare_cached(
-            "INSERT INTO postings (journal, account_id, currency, amount, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        net.sort_by(|a, b| a.0.code.cmp(&b.0.code));
+        // One statement per existing account moves its balance, refusing
+        // (no row) a guarded balance below zero or an overflow: `?3..=?4`
+        // are the balances `b` for which `b + delta` is allowed. A missing
+        // account is created when its first balance is allowed.
+        let mut apply = self.conn.prepare_cached(
+            "UPDATE accounts SET balance = balance + ?2 WHERE code = ?1 AND balance BETWEEN ?3 AND ?4
+             RETURNING id",
         )?;
-        for line in journal.lines.iter().filter(|l| l.minor != 0) {
-            let id = ids.get(line.account.code()).copied().unwrap_or_default();
-            insert.execute(params![
-                journal.id,
-                id,
-                line.account.currency().code(),
-                line.minor,
-                at_ms
-            ])?;
+        let mut ids: Vec<i64> = Vec::with_capacity(net.len());
+        for (account, delta) in &net {
+            let (mut lo, mut hi) = (i64::MIN, i64::MAX);
+            if *delta >= 0 {
+                hi -= delta;
+            } else if account.guarded {
+                lo = -delta;
+            } else {
+                lo -= delta;
+            }
+            let mut id: Option<i64> = apply
+                .query_row(params![account.code, delta, lo, hi], |r| r.get(0))
+                .optional()?;
+            if id.is_none() && (lo..=hi).contains(&0) {
+                id = self
+                    .conn
+                    .prepare_cached(
+                        "INSERT INTO accounts (code, currency, guarded, balance) VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (code) DO NOTHING RETURNING id",
+                    )?
+                    .query_row(
+                        params![account.code, account.currency.code(), account.guarded, delta],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+            }
+            let Some(id) = id else {
+                // Undo what this journal already moved: all lines or none.
+                let mut undo = self
+                    .conn
+                    .prepare_cached("UPDATE accounts SET balance = balance - ?2 WHERE id = ?1")?;
+                for (id, (_, delta)) in ids.iter().zip(&net) {
+                    undo.execute(params![id, delta])?;
+                }
+                return Err(if account.guarded && *delta < 0 {
+                    LedgerError::InsufficientFunds {
+                        account: account.code.clone(),
+                    }
+                } else {
+                    LedgerError::Overflow
+                });
+            };
+            ids.push(id);
+        }
+        let id_of = |line: &Line| {
+            net.iter()
+                .zip(&ids)
+                .find(|((a, _), _)| a.code == line.account.code)
+                .map_or(0, |(_, id)| *id)
+        };
+        // Postings in as few statements as possible.
+        let lines: Vec<&Line> = journal.lines.iter().filter(|l| l.minor != 0).collect();
+        for chunk in lines.chunks(POSTINGS_PER_INSERT) {
+            let mut insert = self.conn.prepare_cached(insert_postings_sql(chunk.len()))?;
+            let mut values: Vec<Value> = Vec::with_capacity(2 + 3 * chunk.len());
+            values.push(Value::Text(journal.id.clone()));
+            values.push(Value::Integer(at_ms));
+            for line in chunk {
+                values.push(Value::Integer(id_of(line)));
+                values.push(Value::Text(line.account.currency.code().to_owned()));
+                values.push(Value::Integer(line.minor));
+            }
+            insert.execute(params_from_iter(values))?;
         }
         Ok(())
     }
@@ -415,15 +456,17 @@ impl LedgerStore for SqliteLedger<'_> {
             "global sum is not zero",
         )?;
         collect(
-            "SELECT a.code, COALESCE(SUM(p.amount), 0) FROM accounts a
-             LEFT JOIN postings p ON p.account_id = a.id
-             WHERE a.guarded = 1 GROUP BY a.id HAVING COALESCE(SUM(p.amount), 0) < 0",
+            "SELECT a.code, COALESCE(s.total, 0) FROM accounts a
+             LEFT JOIN (SELECT account_id, SUM(amount) AS total FROM postings GROUP BY account_id) s
+             ON s.account_id = a.id
+             WHERE a.guarded = 1 AND COALESCE(s.total, 0) < 0",
             "guarded account negative",
         )?;
         collect(
-            "SELECT a.code, a.balance - COALESCE(SUM(p.amount), 0) FROM accounts a
-             LEFT JOIN postings p ON p.account_id = a.id
-             GROUP BY a.id HAVING a.balance != COALESCE(SUM(p.amount), 0)",
+            "SELECT a.code, a.balance - COALESCE(s.total, 0) FROM accounts a
+             LEFT JOIN (SELECT account_id, SUM(amount) AS total FROM postings GROUP BY account_id) s
+             ON s.account_id = a.id
+             WHERE a.balance != COALESCE(s.total, 0)",
             "cached balance differs from postings by",
         )?;
         collect(
@@ -521,6 +564,50 @@ mod tests {
         let report = with_ledger(&db, |l| l.check_invariants()).unwrap();
         assert_eq!(report.postings, 2);
         assert!(report.is_sound());
+    }
+
+    #[test]
+    fn a_journal_refused_on_a_later_account_leaves_earlier_ones_unchanged() {
+        let db = Db::open(":memory:").unwrap();
+        with_ledger(&db, |l| l.post(&top_up("t1", "u1", 100), 1)).unwrap();
+        let funding = AccountRef::system(SystemAccount::CardFunding, CNY);
+        // `system:...` is moved before `user:u1:...` is refused
+        let j = Journal::new("t2").transfer(AccountRef::user("u1", CNY), funding.clone(), 101);
+        let mut refused = None;
+        db.write(|c| {
+            refused = Some(SqliteLedger::new(c).post(&j, 2));
+            Ok(())
+        })
+        .unwrap();
+        assert!(matches!(
+            refused,
+            Some(Err(LedgerError::InsufficientFunds { .. }))
+        ));
+        let (b, report) =
+            with_ledger(&db, |l| Ok((l.balance(&funding)?, l.check_invariants()?))).unwrap();
+        assert_eq!(b.minor, -100);
+        assert!(report.is_sound(), "{:?}", report.violations);
+        assert_eq!(report.postings, 2);
+    }
+
+    #[test]
+    fn a_balance_overflow_is_refused_and_moves_nothing() {
+        let db = Db::open(":memory:").unwrap();
+        with_ledger(&db, |l| l.post(&top_up("t1", "u1", i64::MAX), 1)).unwrap();
+        let mut refused = None;
+        db.write(|c| {
+            refused = Some(SqliteLedger::new(c).post(&top_up("t2", "u1", 1), 2));
+            Ok(())
+        })
+        .unwrap();
+        assert!(matches!(refused, Some(Err(LedgerError::Overflow))));
+        let report = with_ledger(&db, |l| l.check_invariants()).unwrap();
+        assert!(report.is_sound(), "{:?}", report.violations);
+        let funding = with_ledger(&db, |l| {
+            l.balance(&AccountRef::system(SystemAccount::CardFunding, CNY))
+        })
+        .unwrap();
+        assert_eq!(funding.minor, -i64::MAX);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! by axum on tokio over an embedded SQLite double-entry ledger.
 //!
 //! Layers (each module uses only those above it): `config`, `clock`,
-//! `problem`, `secrets` -> `db`, `json` -> `ledger`, `codes`, `auth`,
+//! `problem`, `secrets` -> `db`, `json`, `session_cache` -> `ledger`, `codes`, `auth`,
 //! `fees`, `fx`, `qr`, `risk` -> `paycodes`, `txns`, `idempotency` -> `routes`.
 //!
 //! Embedding (tests, `imwallet demo`): [`Sandbox::start`] serves on a given
@@ -28,6 +28,7 @@ pub mod qr;
 pub mod risk;
 pub mod routes;
 pub mod secrets;
+pub mod session_cache;
 pub mod state;
 pub mod txns;
 
@@ -78,6 +79,7 @@ impl Sandbox {
             db: Arc::new(Db::open(db_path)?),
             clock,
             config: Arc::new(config),
+            sessions: Arc::default(),
         };
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel::<()>();

@@ -1,8 +1,10 @@
-//! The state every handler shares: database, clock and configuration.
+//! The state every handler shares: database, clock, configuration and the
+//! session cache.
 
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
+use crate::session_cache::SessionCache;
 use std::sync::Arc;
 
 /// Shared server state (cheap to clone).
@@ -14,6 +16,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// The rules.
     pub config: Arc<Config>,
+    /// Valid API keys and access tokens, by digest.
+    pub sessions: Arc<SessionCache>,
 }
 
 impl AppState {

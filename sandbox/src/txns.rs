@@ -6,9 +6,11 @@
 
 use crate::ledger::LedgerError;
 use crate::problem::{ErrorCode, Problem};
+use crate::secrets::random_hex;
 use imwallet_protocol::money::{Currency, Money};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Value, json};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 impl From<LedgerError> for Problem {
     fn from(err: LedgerError) -> Problem {
@@ -18,6 +20,19 @@ impl From<LedgerError> for Problem {
             other => Problem::internal(other),
         }
     }
+}
+
+static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+
+/// A new transaction id: `txn_` and 24 hex digits like every id, but in
+/// creation order — 12 digits of `now_ms`, 4 of a counter, 8 random — so
+/// the indexes keyed by transaction id (and by journal, named after it)
+/// grow at their end: the transactions of one group commit share index
+/// pages instead of dirtying one random page each.
+pub fn new_id(now_ms: i64) -> String {
+    let sequence = SEQUENCE.fetch_add(1, Ordering::Relaxed) & 0xffff;
+    let time = (now_ms.max(0) as u64) & 0xffff_ffff_ffff;
+    format!("txn_{time:012x}{sequence:04x}{}", random_hex(4))
 }
 
 /// A transaction row.
@@ -234,4 +249,19 @@ pub fn view(conn: &Connection, t: &Txn, viewer: &str) -> Result<Value, Problem> 
         "created_at": t.created_at,
         "updated_at": t.updated_at,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transaction_ids_look_like_other_ids_and_sort_by_creation() {
+        let a = new_id(1_700_000_000_000);
+        let b = new_id(1_700_000_000_000);
+        let c = new_id(1_700_000_000_001);
+        assert_eq!(a.len(), crate::secrets::new_id("txn").len());
+        assert!(a.starts_with("txn_") && a[4..].bytes().all(|b| b.is_ascii_hexdigit()));
+        assert!(a < b && b < c, "{a} {b} {c}");
+    }
 }

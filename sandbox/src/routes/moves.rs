@@ -585,7 +585,7 @@ pub fn post_transfer(
     let now = state.now();
     let held = risk::must_hold(&state.config.risk, amount);
     let t = Txn {
-        id: new_id("txn"),
+        id: txns::new_id(now),
         kind: "transfer".into(),
         status: if held { "held" } else { "completed" }.into(),
         user_id: Some(from.to_owned()),
@@ -634,13 +634,14 @@ pub async fn transfer(
         route: "POST /v1/transfers",
         body: &body.raw,
     };
-    idempotency::run(&state, &key, request, |c| {
+    idempotency::run_async(&state, &key, request, |c| {
         gate(c, &state, &user.id)?;
         let (to, reference) = resolve_recipient(c, &req.to, amount)?;
         let memo = req.memo.clone().or(reference);
         let t = post_transfer(c, &state, &user.id, to, amount, memo)?;
         reply(c, &t, &user.id)
     })
+    .await
 }
 
 /// Body of `POST /v1/withdrawals`.
