@@ -111,11 +111,16 @@ fn ciphertexts_swapped_between_columns_are_crypto_errors() {
     m.execute_batch("UPDATE session_tokens SET access_token = refresh_token;")
         .unwrap();
     assert!(is_crypto(v.tokens().unwrap().load()));
+    // History bodies carry the memo (one envelope per row); move another
+    // encrypted column of the cache file (the points balance) into one.
+    v.rewards().unwrap().set_points(7).unwrap();
     let c = raw(dir.path(), true);
-    // t0 has a memo (created_at 0 is a multiple of 4): move it into body.
-    c.execute_batch("UPDATE transactions SET body = memo WHERE server_id = 't0';")
-        .unwrap();
+    c.execute_batch(
+        "UPDATE transactions SET body = (SELECT body FROM points) WHERE server_id = 't0';",
+    )
+    .unwrap();
     assert!(is_crypto(v.transactions().unwrap().get("t0")));
+    assert!(is_crypto(v.transactions().unwrap().page(10, 0)));
 }
 
 #[test]
