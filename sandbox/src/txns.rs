@@ -192,12 +192,17 @@ pub fn set_status(
 /// `<id>/<step>`) on `account_code`. Transaction ids all have the same
 /// length, so the index range `[id, id + "0")` holds exactly those journals.
 fn effect_on(conn: &Connection, txn_id: &str, account_code: &str) -> Result<i64, Problem> {
+    // No join on `accounts`: joined, this statement was re-prepared on
+    // every run (SQLite re-plans it for each new binding).
     Ok(conn
         .prepare_cached(
-            "SELECT COALESCE(SUM(p.amount), 0) FROM postings p INDEXED BY postings_by_journal JOIN accounts a ON a.id = p.account_id
-             WHERE p.journal >= ?1 AND p.journal < ?1 || '0' AND a.code = ?2",
+            "SELECT COALESCE(SUM(amount), 0) FROM postings INDEXED BY postings_by_journal
+             WHERE journal >= ?1 AND journal < ?2
+             AND account_id = (SELECT id FROM accounts WHERE code = ?3)",
         )?
-        .query_row(params![txn_id, account_code], |r| r.get(0))?)
+        .query_row(params![txn_id, format!("{txn_id}0"), account_code], |r| {
+            r.get(0)
+        })?)
 }
 
 fn merchant_name(conn: &Connection, id: &str) -> Result<Option<String>, Problem> {
