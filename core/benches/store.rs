@@ -359,7 +359,7 @@ fn ratios(_c: &mut Criterion) {
         "\n== encrypted store vs plaintext SQLite, interleaved A/B, median of paired ratios =="
     );
     let m = ab(
-        9,
+        11,
         || {
             let dir = tempfile::tempdir().unwrap();
             let v = new_vault(dir.path());
@@ -388,7 +388,7 @@ fn ratios(_c: &mut Criterion) {
     let f = filled(&recs);
     let t = f.vault.transactions().unwrap();
     let m = ab(
-        15,
+        21,
         || {
             timed(|| {
                 ids.iter()
