@@ -428,6 +428,72 @@ pub fn require_active(conn: &Connection, user_id: &str) -> Result<(), Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::ManualClock;
+    use crate::config::Config;
+    use crate::db::Db;
+
+    fn state() -> AppState {
+        AppState {
+            db: Arc::new(Db::open(":memory:").unwrap()),
+            clock: Arc::new(ManualClock::new(1_000_000)),
+            config: Arc::new(Config::for_tests()),
+            sessions: Arc::default(),
+        }
+    }
+
+    #[test]
+    fn a_cached_token_stops_working_once_its_session_is_revoked() {
+        let state = state();
+        let now = state.now();
+        let tokens = state
+            .db
+            .write(|c| {
+                c.execute(
+                    "INSERT INTO apps (id, name, key_hash, created_at) VALUES ('app_1', 'a', ?1, 0)",
+                    [sha256_hex(b"key")],
+                )?;
+                start_session(c, &state, "usr_1")
+            })
+            .unwrap();
+        let token = tokens.access_token.clone();
+        let (app, session) = authenticate_user(&state, "key", &token, now).unwrap();
+        assert_eq!(app.as_deref(), Some("app_1"));
+        let family = session.unwrap().family;
+        // served from the cache now
+        let reads = state.db.stats().reads;
+        assert!(
+            authenticate_user(&state, "key", &token, now)
+                .unwrap()
+                .1
+                .is_some()
+        );
+        assert_eq!(state.db.stats().reads, reads, "no database read");
+        state.db.write(|c| revoke_family(c, &family)).unwrap();
+        assert!(
+            authenticate_user(&state, "key", &token, now)
+                .unwrap()
+                .1
+                .is_none()
+        );
+        // and an expired one is refused even from the cache
+        let fresh = state
+            .db
+            .write(|c| start_session(c, &state, "usr_1"))
+            .unwrap();
+        let later = now + state.config.access_ttl_s * 1000;
+        assert!(
+            authenticate_user(&state, "key", &fresh.access_token, now)
+                .unwrap()
+                .1
+                .is_some()
+        );
+        assert!(
+            authenticate_user(&state, "key", &fresh.access_token, later)
+                .unwrap()
+                .1
+                .is_none()
+        );
+    }
 
     #[test]
     fn a_replayed_pair_is_rederived_from_the_seed_and_the_old_token_only() {

@@ -568,6 +568,46 @@ mod tests {
         assert_eq!(ids, ["a", "c"]);
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn async_writers_all_finish_and_commit_when_some_are_cancelled() {
+        let db = Arc::new(Db::open(":memory:").unwrap());
+        let mut tasks = Vec::new();
+        for i in 0..200 {
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move {
+                db.write_async(|c| {
+                    c.execute(
+                        "INSERT INTO apps (id, name, key_hash, created_at) VALUES (?1, 'n', ?1, 0)",
+                        [format!("app_{i}")],
+                    )?;
+                    Ok(())
+                })
+                .await
+            }));
+        }
+        for task in tasks.iter().step_by(3) {
+            task.abort();
+        }
+        let mut acknowledged = 0;
+        for task in tasks {
+            if let Ok(result) = task.await {
+                result.unwrap();
+                acknowledged += 1;
+            }
+        }
+        // a later blocking write still gets through, and nothing is left
+        // uncommitted: every acknowledged row is there
+        db.write(|_| Ok(())).unwrap();
+        let rows: i64 = db
+            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM apps", [], |r| r.get(0))?))
+            .unwrap();
+        assert!(
+            rows >= acknowledged && acknowledged >= 100,
+            "{rows} {acknowledged}"
+        );
+        assert!(!db.lock().unwrap().open, "no batch left open");
+    }
+
     #[test]
     fn async_writes_can_run_on_any_worker() {
         fn is_send<T: Send>(_: T) {}
