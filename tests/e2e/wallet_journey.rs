@@ -5,11 +5,11 @@
 use imwallet_core::wallet::{PayRequest, ReceiveCodeRequest, TransferTarget, WalletError};
 use imwallet_protocol::money::{Currency, Money};
 use imwallet_protocol::wire::{Operation, Purpose, TransactionStatus};
+use imwallet_tests::cny;
 use imwallet_tests::wallet::{
     PASSWORD, bind_card, history_total, journey_world, ledger_cny, log_in, merchant_with_code,
     open_wallet, sign_up,
 };
-use imwallet_tests::cny;
 use serde_json::json;
 
 fn yuan(minor: i64) -> Money {
@@ -33,6 +33,8 @@ async fn two_users_and_a_merchant_do_the_whole_journey_and_agree_with_the_ledger
     assert!(alice.is_logged_in() && alice.has_account());
     let profile = alice.profile().await.unwrap();
     assert_eq!(profile.user_id, alice_id);
+    let cached = alice.cached_profile().await.unwrap().unwrap();
+    assert_eq!(cached.user_id, alice_id);
 
     // Lock and unlock locally: the session comes back from the vault.
     alice.lock();
@@ -152,7 +154,13 @@ async fn two_users_and_a_merchant_do_the_whole_journey_and_agree_with_the_ledger
     );
 
     // Offline payment code: provisioned once, shown as a QR, charged by the merchant once.
+    assert!(!alice.has_payment_codes().await.unwrap());
+    assert_eq!(
+        alice.payment_code().await.unwrap_err(),
+        WalletError::invalid("payment_code", "not_provisioned")
+    );
     alice.provision_payment_codes().await.unwrap();
+    assert!(alice.has_payment_codes().await.unwrap());
     let paycode = alice.payment_code().await.unwrap();
     assert!(paycode.starts_with("IMWPAY1."));
     let charge = world

@@ -367,6 +367,12 @@ impl Wallet {
         Ok(profile)
     }
 
+    /// The profile as last stored on this device (no network); `None`
+    /// before the first [`Wallet::profile`] call.
+    pub async fn cached_profile(&self) -> Result<Option<StoredProfile>, WalletError> {
+        self.with_vault(|v| v.profile()?.load()).await
+    }
+
     /// Logins, password changes, freezes and other security events, newest first.
     pub async fn security_events(&self) -> Result<Vec<SecurityEvent>, WalletError> {
         self.require_session()?;

@@ -100,6 +100,12 @@ impl Wallet {
             .await
     }
 
+    /// Whether this device holds a payment-code secret (see
+    /// [`Wallet::provision_payment_codes`]).
+    pub async fn has_payment_codes(&self) -> Result<bool, WalletError> {
+        Ok(self.paycode_device().await?.is_some())
+    }
+
     /// The current offline payment code (show it as a QR; a merchant's
     /// scanner charges it once; it expires after the server's drift window).
     /// Works without a network once provisioned.

@@ -23,6 +23,17 @@ pub enum CodeFailure {
     TooManyAttempts,
 }
 
+impl std::fmt::Display for CodeFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Invalid => "the code is wrong",
+            Self::Expired => "the code has expired",
+            Self::AlreadyUsed => "the code was already used",
+            Self::TooManyAttempts => "too many wrong tries; request a new code",
+        })
+    }
+}
+
 /// Every way a wallet call can fail.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WalletError {
@@ -71,7 +82,7 @@ pub enum WalletError {
     #[error("not logged in")]
     NotLoggedIn,
     /// A verification code was refused.
-    #[error("verification failed: {reason:?}")]
+    #[error("verification failed: {reason}")]
     VerificationFailed {
         /// Why.
         reason: CodeFailure,
