@@ -14,6 +14,10 @@
 //! the `argon2` crate on many parameter sets, and the benchmark checks it
 //! against the C reference before timing.
 
+// Debug builds hash with the `argon2` crate (see `kdf`); this module is
+// then used by its tests only.
+#![cfg_attr(debug_assertions, allow(dead_code))]
+
 use std::arch::x86_64::{
     __m256i, _mm256_add_epi64, _mm256_blend_epi32, _mm256_extract_epi64, _mm256_mul_epu32,
     _mm256_permute4x64_epi64, _mm256_set_epi64x, _mm256_setr_epi8, _mm256_shuffle_epi8,

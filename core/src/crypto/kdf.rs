@@ -150,8 +150,12 @@ impl KdfWorkspace {
         let mut out = Zeroizing::new([0u8; 32]);
         // x86_64 with AVX2 (checked at run time): the hand-vectorised
         // compression; anything else, or anything it does not cover: the
-        // `argon2` crate. Both compute the same Argon2id.
-        #[cfg(target_arch = "x86_64")]
+        // `argon2` crate. Both compute the same Argon2id. Unoptimised
+        // (debug) builds take the crate, which is built optimised as a
+        // dependency: intrinsics at opt-level 0 are ~15x slower and made
+        // every test unlock cost seconds. The AVX2 path is still checked
+        // against the crate by its own tests in every build.
+        #[cfg(all(target_arch = "x86_64", not(debug_assertions)))]
         if super::argon2_avx2::hash(
             password.as_bytes(),
             salt,
