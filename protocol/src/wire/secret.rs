@@ -56,6 +56,7 @@ impl<'de> Deserialize<'de> for SecretText {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
