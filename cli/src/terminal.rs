@@ -511,14 +511,10 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
         }
         C::Paycode { png } => {
             let wallet = unlocked(&conn).await?;
-            let code = match wallet.payment_code().await {
-                Ok(c) => c,
-                Err(WalletError::InvalidInput { field, .. }) if field == "payment_code" => {
-                    wallet.provision_payment_codes().await?;
-                    wallet.payment_code().await?
-                }
-                Err(e) => return Err(e.into()),
-            };
+            if !wallet.has_payment_codes().await? {
+                wallet.provision_payment_codes().await?;
+            }
+            let code = wallet.payment_code().await?;
             show_qr(&code, png.as_ref())?;
             println!("Show it to the merchant's scanner; it is valid for about a minute.");
         }

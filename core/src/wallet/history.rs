@@ -132,19 +132,55 @@ fn view_of(item: HistoryItem) -> TransactionView {
     }
 }
 
-/// `YYYY-MM` of a Unix-millisecond instant (UTC), by the civil-from-days
-/// algorithm (no calendar dependency).
+/// A UTC calendar instant, to the minute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtcMinute {
+    /// Year.
+    pub year: i64,
+    /// 1–12.
+    pub month: u8,
+    /// 1–31.
+    pub day: u8,
+    /// 0–23.
+    pub hour: u8,
+    /// 0–59.
+    pub minute: u8,
+}
+
+impl UtcMinute {
+    /// The UTC date and time of a Unix-millisecond instant, by the
+    /// civil-from-days algorithm (no calendar dependency).
+    pub fn of_unix_ms(unix_ms: i64) -> Self {
+        let secs = unix_ms.div_euclid(1000);
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        // Every narrowing below is of a value already bounded by its unit.
+        Self {
+            year: yoe + era * 400 + i64::from(month <= 2),
+            month: month as u8,
+            day: day as u8,
+            hour: (rem / 3600) as u8,
+            minute: ((rem % 3600) / 60) as u8,
+        }
+    }
+
+    /// `YYYY-MM`.
+    pub fn month_label(&self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// `YYYY-MM` of a Unix-millisecond instant (UTC).
 pub(crate) fn month_of(unix_ms: i64) -> String {
-    let days = unix_ms.div_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}")
+    UtcMinute::of_unix_ms(unix_ms).month_label()
 }
 
 impl Wallet {
@@ -294,6 +330,30 @@ impl Wallet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_and_times_are_computed_in_utc() {
+        assert_eq!(
+            UtcMinute::of_unix_ms(1_709_251_199_000),
+            UtcMinute {
+                year: 2024,
+                month: 2,
+                day: 29,
+                hour: 23,
+                minute: 59
+            }
+        );
+        assert_eq!(
+            UtcMinute::of_unix_ms(-1),
+            UtcMinute {
+                year: 1969,
+                month: 12,
+                day: 31,
+                hour: 23,
+                minute: 59
+            }
+        );
+    }
 
     #[test]
     fn months_are_computed_in_utc() {

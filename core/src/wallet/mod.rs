@@ -32,7 +32,7 @@ pub use config::WalletConfig;
 pub use error::{CodeFailure, WalletError};
 pub use executor::{OperationStatus, ReconcileReport};
 pub use history::{
-    CancelToken, HistoryPage, SpendingLine, SyncProgress, SyncReport, TransactionView,
+    CancelToken, HistoryPage, SpendingLine, SyncProgress, SyncReport, TransactionView, UtcMinute,
 };
 pub use money::{PayRequest, TransferTarget};
 
