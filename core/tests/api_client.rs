@@ -496,25 +496,58 @@ mod pinning {
         seen: Arc<Mutex<Vec<Seen>>>,
     }
 
-    async fn start_tls_server() -> TlsServer {
-        let ca_key = KeyPair::generate().unwrap();
-        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        let ca = ca_params.self_signed(&ca_key).unwrap();
-        let issuer = Issuer::from_params(&ca_params, &ca_key);
+    /// A private CA (trusted by the client in these tests, like a public one).
+    struct Ca {
+        params: CertificateParams,
+        key: KeyPair,
+        cert: rcgen::Certificate,
+    }
+
+    fn new_ca() -> Ca {
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let cert = params.self_signed(&key).unwrap();
+        Ca { params, key, cert }
+    }
+
+    /// A leaf for 127.0.0.1 signed by `ca`, with its key.
+    fn leaf_of(ca: &Ca) -> (CertificateDer<'static>, KeyPair) {
+        let issuer = Issuer::from_params(&ca.params, &ca.key);
         let leaf_key = KeyPair::generate().unwrap();
         let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()])
             .unwrap()
             .signed_by(&leaf_key, &issuer)
             .unwrap();
+        (leaf.der().clone(), leaf_key)
+    }
+
+    async fn start_tls_server() -> TlsServer {
+        let ca = new_ca();
+        let (leaf, leaf_key) = leaf_of(&ca);
+        let chain = vec![leaf.clone(), ca.cert.der().clone()];
+        let (base_url, seen) = serve_tls(chain, &leaf_key).await;
+        TlsServer {
+            base_url,
+            ca: ca.cert.der().clone(),
+            leaf,
+            seen,
+        }
+    }
+
+    /// An HTTPS server presenting `chain` (leaf first) with `key`.
+    async fn serve_tls(
+        chain: Vec<CertificateDer<'static>>,
+        key: &KeyPair,
+    ) -> (String, Arc<Mutex<Vec<Seen>>>) {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let server_config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .unwrap()
             .with_no_client_auth()
             .with_single_cert(
-                vec![leaf.der().clone(), ca.der().clone()],
-                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+                chain,
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
             )
             .unwrap();
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server_config));
@@ -541,12 +574,7 @@ mod pinning {
                 });
             }
         });
-        TlsServer {
-            base_url,
-            ca: ca.der().clone(),
-            leaf: leaf.der().clone(),
-            seen,
-        }
+        (base_url, seen)
     }
 
     fn client(server: &TlsServer, pins: Option<PinSet>, trust_ca: bool) -> ApiClient {
@@ -606,5 +634,41 @@ mod pinning {
             .unwrap_err();
         assert_eq!(err, ApiError::Network(NetworkFailure::Tls));
         assert!(server.seen.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_rogue_chain_carrying_the_pinned_certificate_as_an_extra_is_refused() {
+        // The genuine server's leaf and CA are pinned. An attacker holds a
+        // certificate for the same host from another trusted CA and appends
+        // the genuine (public) certificates to its chain: the verified path
+        // (rogue leaf -> rogue CA) contains no pinned key.
+        let genuine_ca = new_ca();
+        let (genuine_leaf, _) = leaf_of(&genuine_ca);
+        let rogue_ca = new_ca();
+        let (rogue_leaf, rogue_key) = leaf_of(&rogue_ca);
+        let chain = vec![
+            rogue_leaf,
+            rogue_ca.cert.der().clone(),
+            genuine_leaf.clone(),
+            genuine_ca.cert.der().clone(),
+        ];
+        let (base_url, seen) = serve_tls(chain, &rogue_key).await;
+        let pins = PinSet::new(
+            SpkiPin::of_certificate(&genuine_leaf).unwrap(),
+            SpkiPin::of_certificate(genuine_ca.cert.der()).unwrap(),
+            [],
+        )
+        .unwrap();
+        let mut config = ApiConfig::new(&base_url, ApiKey::new("k").unwrap()).unwrap();
+        config.retry = fast_retries();
+        config.pins = Some(pins);
+        let roots = [genuine_ca.cert.der().clone(), rogue_ca.cert.der().clone()];
+        let err = ApiClient::with_extra_roots(config, &roots)
+            .unwrap()
+            .send::<Value>(&ApiRequest::get("/v1/me"))
+            .await
+            .unwrap_err();
+        assert_eq!(err, ApiError::Network(NetworkFailure::Tls));
+        assert!(seen.lock().unwrap().is_empty());
     }
 }

@@ -2,7 +2,7 @@
 //! mapping, and decodes the JSON answer.
 
 use super::config::ApiConfig;
-use super::error::{ApiError, NetworkFailure, Problem, parse_retry_after};
+use super::error::{ApiError, MAX_RESPONSE_BYTES, NetworkFailure, Problem, parse_retry_after};
 use super::retry::{AttemptOutcome, Decision};
 use super::session::{SessionTokens, TokenPair};
 use super::tls;
@@ -176,7 +176,7 @@ impl ApiClient {
                 Attempt::Failed {
                     outcome: AttemptOutcome::Status { status: 401, .. },
                     error,
-                } if request.authenticated && !refreshed => {
+                } if request.authenticated && !refreshed && token_may_be_stale(&error) => {
                     refreshed = true;
                     if !self.refresh_session(generation).await? {
                         return Err(error);
@@ -189,7 +189,10 @@ impl ApiClient {
                         error
                     };
                     maybe_delivered |= error.outcome_unknown();
-                    if matches!(error, ApiError::Network(NetworkFailure::Tls)) {
+                    if matches!(
+                        error,
+                        ApiError::Network(NetworkFailure::Tls) | ApiError::ResponseTooLarge
+                    ) {
                         return Err(error);
                     }
                     let decision =
@@ -268,9 +271,9 @@ impl ApiClient {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after);
-        let body = match response.bytes().await {
-            Ok(body) => body.to_vec(),
-            Err(err) => return transport_failure(&err),
+        let body = match read_capped(response).await {
+            Ok(body) => body,
+            Err(failed) => return failed,
         };
         tracing::debug!(method = %request.method, path = %request.path, status = status.as_u16(), "API call");
         if status.is_success() {
@@ -305,6 +308,53 @@ impl ApiClient {
                 Err(ApiError::Problem(problem))
             }
             Err(other) => Err(other),
+        }
+    }
+}
+
+/// A `401` a token refresh can cure: the access token was refused (or no
+/// problem body says otherwise). A `401` that refuses a credential the user
+/// typed (`wrong_password` from `/v1/me/password` or `/v1/me/unfreeze`), the
+/// API key or a login ticket is final: refreshing would spend the refresh
+/// token and resending would count a second wrong password.
+fn token_may_be_stale(error: &ApiError) -> bool {
+    !matches!(
+        error.problem_code(),
+        Some(
+            "wrong_password"
+                | "login_ticket_invalid"
+                | "missing_api_key"
+                | "invalid_api_key"
+                | "invalid_refresh_token"
+                | "refresh_token_reused"
+        )
+    )
+}
+
+/// Reads a response body of at most [`MAX_RESPONSE_BYTES`]; a larger one
+/// (announced or actual) is refused without buffering the rest.
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, Attempt> {
+    let too_large = Attempt::Failed {
+        outcome: AttemptOutcome::Interrupted,
+        error: ApiError::ResponseTooLarge,
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
+    {
+        return Err(too_large);
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                    return Err(too_large);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(err) => return Err(transport_failure(&err)),
         }
     }
 }

@@ -80,7 +80,16 @@ pub enum ApiError {
     /// No session: the call needs a logged-in user.
     #[error("not logged in")]
     NotAuthenticated,
+    /// The response body is larger than [`MAX_RESPONSE_BYTES`]; it was not
+    /// read further. (For a money request the outcome is unknown.)
+    #[error("the response body exceeds the client's size cap")]
+    ResponseTooLarge,
 }
+
+/// The largest response body the client reads (4 MiB: a history page of
+/// the biggest size is well under 1 MiB). A larger body is refused with
+/// [`ApiError::ResponseTooLarge`] instead of being buffered.
+pub const MAX_RESPONSE_BYTES: usize = 4 << 20;
 
 impl ApiError {
     /// The problem code if the server sent one.
@@ -99,6 +108,7 @@ impl ApiError {
             ApiError::Network(NetworkFailure::Interrupted) | ApiError::Timeout => true,
             ApiError::Problem(problem) => problem.status >= 500,
             ApiError::UnexpectedStatus { status } => *status >= 500,
+            ApiError::ResponseTooLarge => true,
             _ => false,
         }
     }

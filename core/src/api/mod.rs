@@ -30,7 +30,7 @@ pub mod tls;
 
 pub use client::{ApiClient, ApiRequest};
 pub use config::{ApiConfig, ApiKey};
-pub use error::{ApiError, NetworkFailure, Problem};
+pub use error::{ApiError, MAX_RESPONSE_BYTES, NetworkFailure, Problem};
 pub use retry::RetryPolicy;
 pub use session::{SessionTokens, TokenPair};
 pub use tls::{PinSet, SpkiPin};

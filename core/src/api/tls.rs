@@ -4,9 +4,12 @@
 //! A pin is the SHA-256 of a certificate's DER `SubjectPublicKeyInfo`,
 //! written `sha256/<base64>` (the HPKP / OkHttp notation). Pinning never
 //! replaces normal verification: the chain must first verify against the
-//! roots, then at least one certificate the server presented (leaf or
-//! intermediate) must match a pin. A [`PinSet`] needs a primary and a backup
-//! pin so that rotating the server key never bricks installed apps.
+//! roots, then a key of the **verified path** (the leaf, an intermediate the
+//! path uses, or the trust anchor) must match a pin. Certificates the server
+//! merely presented do not count: a server with another CA's certificate for
+//! the host could append the genuine, public certificates to its chain. A
+//! [`PinSet`] needs a primary and a backup pin so that rotating the server
+//! key never bricks installed apps.
 
 use super::error::ApiError;
 use base64::Engine;
@@ -102,7 +105,9 @@ pub fn client_config(
             .add(root.clone())
             .map_err(|_| ApiError::InvalidConfig("extra root certificate does not parse"))?;
     }
-    let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+    let roots = Arc::new(roots);
+    let algorithms = provider.signature_verification_algorithms.all;
+    let verifier = WebPkiServerVerifier::builder_with_provider(roots.clone(), provider.clone())
         .build()
         .map_err(|_| ApiError::InvalidConfig("cannot build the certificate verifier"))?;
     let builder = rustls::ClientConfig::builder_with_provider(provider)
@@ -114,6 +119,8 @@ pub fn client_config(
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(PinningVerifier {
                 inner: verifier,
+                roots,
+                algorithms,
                 pins: pins.clone(),
             }))
             .with_no_client_auth(),
@@ -121,11 +128,46 @@ pub fn client_config(
     Ok(config)
 }
 
-/// Normal WebPKI verification followed by the pin check.
+/// Normal WebPKI verification followed by the pin check on a verified path.
 #[derive(Debug)]
 struct PinningVerifier {
     inner: Arc<WebPkiServerVerifier>,
+    roots: Arc<rustls::RootCertStore>,
+    algorithms: &'static [&'static dyn rustls::pki_types::SignatureVerificationAlgorithm],
     pins: PinSet,
+}
+
+/// The pins of every key on a verified path: leaf, used intermediates, anchor.
+fn path_pins(path: &webpki::VerifiedPath<'_>) -> Vec<SpkiPin> {
+    let mut pins = vec![SpkiPin::of_spki_der(
+        path.end_entity().subject_public_key_info().as_ref(),
+    )];
+    pins.extend(
+        path.intermediate_certificates()
+            .map(|cert| SpkiPin::of_spki_der(cert.subject_public_key_info().as_ref())),
+    );
+    // A trust anchor keeps the SPKI's content only; pins hash the whole
+    // DER SEQUENCE, so wrap it back.
+    pins.push(SpkiPin::of_spki_der(&der_sequence(
+        path.anchor().subject_public_key_info.as_ref(),
+    )));
+    pins
+}
+
+/// `content` as a DER SEQUENCE (tag 0x30, definite length).
+fn der_sequence(content: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x30];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
+    }
+    out.extend_from_slice(content);
+    out
 }
 
 impl ServerCertVerifier for PinningVerifier {
@@ -144,13 +186,28 @@ impl ServerCertVerifier for PinningVerifier {
             ocsp_response,
             now,
         )?;
-        let presented = std::iter::once(end_entity)
-            .chain(intermediates)
-            .filter_map(SpkiPin::of_certificate);
-        if self.pins.matches_any(presented) {
-            Ok(verified)
-        } else {
-            Err(rustls::Error::General("certificate pin mismatch".into()))
+        // Build the path again with webpki, which exposes it, and accept
+        // only a path (of possibly several) that carries a pinned key.
+        let leaf = webpki::EndEntityCert::try_from(end_entity)
+            .map_err(|_| rustls::Error::General("certificate does not parse".into()))?;
+        let pinned = |path: &webpki::VerifiedPath<'_>| {
+            if self.pins.matches_any(path_pins(path)) {
+                Ok(())
+            } else {
+                Err(webpki::Error::UnknownIssuer)
+            }
+        };
+        match leaf.verify_for_usage(
+            self.algorithms,
+            &self.roots.roots,
+            intermediates,
+            now,
+            webpki::KeyUsage::server_auth(),
+            None,
+            Some(&pinned),
+        ) {
+            Ok(_) => Ok(verified),
+            Err(_) => Err(rustls::Error::General("certificate pin mismatch".into())),
         }
     }
 
@@ -209,6 +266,14 @@ mod tests {
                 .unwrap()
                 .matches_any([SpkiPin::of_spki_der(b"c")])
         );
+    }
+
+    #[test]
+    fn der_sequence_encodes_short_and_long_lengths() {
+        assert_eq!(der_sequence(&[1, 2]), vec![0x30, 2, 1, 2]);
+        let long = der_sequence(&[0u8; 300]);
+        assert_eq!(&long[..4], &[0x30, 0x82, 0x01, 0x2c]);
+        assert_eq!(long.len(), 304);
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //!    vault's outbox (`pending`) before anything is sent.
 //! 2. The state becomes `sending` (committed), then the request goes out.
 //! 3. A success is committed as `completed` with the server's transaction;
-//!    a definitive refusal (a 4xx that is not 401/408/409/429, or a
-//!    connection that was never established) as `failed`. Anything else —
+//!    a definitive refusal (a 4xx that is not 401/408/429 or a 409
+//!    `idempotency_in_progress`, or a connection that was never
+//!    established) as `failed`. Anything else —
 //!    timeout, lost response, 5xx, rate limit, lost session — leaves the
 //!    operation `unknown`: it blocks a duplicate (an identical request
 //!    resumes it) and is reconciled by replaying it with the **same** key,
@@ -61,11 +62,15 @@ pub struct ReconcileReport {
 }
 
 /// A definitive refusal: the server did not apply the request and never will
-/// under this key.
+/// under this key. A `409` is classified by its problem code: a business
+/// conflict (`card_not_verified`, `payload_already_paid`, `fx_quote_used`,
+/// ...) is final, while `idempotency_in_progress` says the first request
+/// with this key may still apply, so the outcome stays open.
 fn is_definitive(error: &ApiError) -> bool {
     match error {
+        ApiError::Problem(p) if p.status == 409 => p.code != crate::api::client::IN_PROGRESS_CODE,
         ApiError::Problem(p) => {
-            (400..500).contains(&p.status) && !matches!(p.status, 401 | 408 | 409 | 429)
+            (400..500).contains(&p.status) && !matches!(p.status, 401 | 408 | 429)
         }
         // The client reports Connect/Tls only when no attempt can have
         // reached the server (see `keep_unknown_outcome`).
@@ -244,5 +249,42 @@ impl Wallet {
             state: op.state.as_str().to_owned(),
             attempts: op.attempts,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Problem;
+
+    fn problem(status: u16, code: &str) -> ApiError {
+        ApiError::Problem(Box::new(Problem {
+            status,
+            code: code.to_owned(),
+            title: String::new(),
+            detail: None,
+            attempts_left: None,
+            retry_after_s: None,
+            frozen_reason: None,
+        }))
+    }
+
+    #[test]
+    fn a_business_conflict_is_definitive_and_an_idempotency_race_is_not() {
+        // Every 409 a money endpoint answers in api/openapi.yaml.
+        for code in [
+            "card_not_verified",
+            "payload_already_paid",
+            "paycode_reused",
+            "coupon_already_used",
+            "fx_quote_used",
+            "account_not_frozen",
+        ] {
+            assert!(is_definitive(&problem(409, code)), "{code}");
+        }
+        assert!(!is_definitive(&problem(409, "idempotency_in_progress")));
+        assert!(!is_definitive(&problem(401, "invalid_token")));
+        assert!(!is_definitive(&problem(503, "unavailable")));
+        assert!(is_definitive(&problem(402, "insufficient_funds")));
     }
 }
