@@ -18,4 +18,5 @@ mod wallet_errors;
 mod wallet_journey;
 mod wallet_restart;
 mod wallet_session;
+mod wallet_trust;
 mod wire_contract;

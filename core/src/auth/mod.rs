@@ -18,6 +18,7 @@ use imwallet_protocol::wire::{
 
 use crate::api::ApiRequest;
 use crate::crypto::{Password, PlatformKeyStore, SecretString};
+use crate::store::owner::Ownership;
 use crate::store::repo::profile::Profile as StoredProfile;
 use crate::store::repo::tokens::SessionTokens as StoredTokens;
 use crate::store::{Vault, VaultError};
@@ -148,6 +149,8 @@ impl Wallet {
                 return Err(e.into());
             }
         };
+        self.refuse_another_account(&tokens.user_id, &pending.password)
+            .await?;
         let vault = self.open_vault_after_login(pending.password).await?;
         let stored = StoredTokens {
             access: SecretString::new(tokens.access_token.expose()),
@@ -165,12 +168,54 @@ impl Wallet {
                 });
             }
             vault.tokens()?.save(&stored)?;
+            vault.record_owner(&user_id)?;
             Ok(())
         })
         .await?;
         self.api.session().set(session_pair);
         tracing::info!("logged in");
         self.profile().await
+    }
+
+    /// Refuses a login of `user_id` on a device whose vault belongs to
+    /// another account, **before** the vault is unlocked, re-keyed or
+    /// re-wrapped (which would erase a locked vault's data and unsettled
+    /// operations, or re-wrap an unlocked one under the other password).
+    /// The owner is known while locked (`vault_owner`); a vault from before
+    /// owners were recorded is checked against its encrypted profile, which
+    /// needs the vault open: if the password does not open it, the login is
+    /// refused too (`vault_owner_unverified`: the owner unlocks once with the
+    /// old password, or signs out on purpose).
+    async fn refuse_another_account(
+        &self,
+        user_id: &str,
+        password: &Password,
+    ) -> Result<(), WalletError> {
+        let Some(vault) = self.current_vault() else {
+            return Ok(());
+        };
+        let user_id = user_id.to_owned();
+        let password = password.clone();
+        blocking(move || {
+            let different = || WalletError::Conflict {
+                code: "different_account_on_device".into(),
+            };
+            match vault.ownership(&user_id)? {
+                Ownership::Owner => return Ok(()),
+                Ownership::Other => return Err(different()),
+                Ownership::Unknown => {}
+            }
+            if !vault.is_unlocked() && vault.unlock(&password).is_err() {
+                return Err(WalletError::Conflict {
+                    code: "vault_owner_unverified".into(),
+                });
+            }
+            match vault.profile()?.load()? {
+                Some(existing) if existing.user_id != user_id => Err(different()),
+                _ => Ok(vault.record_owner(&user_id)?),
+            }
+        })
+        .await
     }
 
     /// Creates the vault with `password`, or unlocks the existing one; when
@@ -363,7 +408,11 @@ impl Wallet {
             phone: profile.phone.clone(),
             email: profile.email.clone(),
         };
-        self.with_vault(move |v| v.profile()?.save(&stored)).await?;
+        self.with_vault(move |v| {
+            v.profile()?.save(&stored)?;
+            v.record_owner(&stored.user_id)
+        })
+        .await?;
         Ok(profile)
     }
 

@@ -33,6 +33,7 @@ pub const MAIN: &[Migration] = &[
     migration!(1, "main", "0001_vault.sql"),
     migration!(2, "main", "0002_cards_outbox.sql"),
     migration!(3, "main", "0003_outbox_tracking.sql"),
+    migration!(4, "main", "0004_owner_and_outbox_header.sql"),
 ];
 
 /// Migrations of `cache.db` (rebuildable caches).

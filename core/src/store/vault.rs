@@ -317,9 +317,13 @@ impl Vault {
 
     fn install(&self, dek: DataKey) -> Result<()> {
         let keys = Arc::new(VaultKeys::from_dek(&dek)?);
-        let mut slot = self.unlocked.write().unwrap_or_else(|e| e.into_inner());
-        *slot = Some(Unlocked { dek, keys });
-        Ok(())
+        *self.unlocked.write().unwrap_or_else(|e| e.into_inner()) = Some(Unlocked { dek, keys });
+        // Outbox rows from before schema 4 get their authenticated header.
+        let adopted = self.outbox().and_then(|o| o.adopt_legacy_rows());
+        if adopted.is_err() {
+            self.lock();
+        }
+        adopted
     }
 
     /// True while the keys are in memory.
@@ -616,7 +620,8 @@ impl Vault {
                          DELETE FROM profile; DELETE FROM session_tokens; DELETE FROM cards;
                          DELETE FROM settings; DELETE FROM cache.transactions;
                          DELETE FROM cache.points; DELETE FROM cache.coupons;
-                         UPDATE pending_operations SET request = x'', result = NULL;",
+                         UPDATE pending_operations SET request = x'', result = NULL,
+                             header = NULL;",
                     )?;
                     Ok(())
                 })?;

@@ -10,7 +10,7 @@ use imwallet_core::crypto::{Aad, DataKey, KdfPolicy, VaultKeys};
 use imwallet_core::store::migrate::{self, Migration};
 use imwallet_core::store::repo::COLUMN_SCHEMA;
 use imwallet_core::store::repo::outbox::OperationState;
-use imwallet_core::store::{Vault, VaultPaths};
+use imwallet_core::store::{Vault, VaultError, VaultPaths};
 use rusqlite::{Connection, params};
 
 use crate::support::{self, ChildRun, Lcg, PASSWORD};
@@ -74,8 +74,14 @@ fn old_vault(dir: &Path, version: u32) -> VaultKeys {
             [req],
         )
         .unwrap();
+        if version >= 3 {
+            // A version-3 build writes the last-change time with the row.
+            main.execute("UPDATE pending_operations SET updated_at_s = 1234", [])
+                .unwrap();
+        }
     }
-    let cache = at_version(&paths.cache, migrate::CACHE, version);
+    let cache_version = version.min(migrate::latest(migrate::CACHE));
+    let cache = at_version(&paths.cache, migrate::CACHE, cache_version);
     // The history body layout: zigzag varint amount (-250 -> 499), varint
     // length + counterparty, 0 = no category.
     let body = [&[0xf3, 0x03, 6][..], b"Bakery", &[0]].concat();
@@ -104,7 +110,8 @@ fn fresh_schema(list: &[Migration], version: u32) -> Vec<(String, String, Option
 #[test]
 fn databases_from_every_earlier_schema_version_open_and_upgrade() {
     let latest = migrate::latest(migrate::MAIN);
-    assert_eq!(latest, migrate::latest(migrate::CACHE));
+    let cache_latest = migrate::latest(migrate::CACHE);
+    assert!(cache_latest <= latest);
     for version in 1..latest {
         let dir = tempfile::tempdir().unwrap();
         old_vault(dir.path(), version);
@@ -112,7 +119,7 @@ fn databases_from_every_earlier_schema_version_open_and_upgrade() {
         let report = v.open_report();
         assert_eq!(
             (report.main_version_before, report.cache_version_before),
-            (version, version)
+            (version, version.min(cache_latest))
         );
         v.unlock(&PASSWORD.into()).unwrap();
         assert_eq!(
@@ -148,8 +155,32 @@ fn databases_from_every_earlier_schema_version_open_and_upgrade() {
         );
         assert_eq!(
             support::schema_of(&cache),
-            fresh_schema(migrate::CACHE, latest)
+            fresh_schema(migrate::CACHE, cache_latest)
         );
+        if version >= 2 {
+            // The legacy row was sealed at this first unlock: from now on an
+            // edited key is refused, and so is a header erased to look legacy.
+            main.execute(
+                "UPDATE pending_operations SET idempotency_key = 'other' WHERE id = 'op1'",
+                [],
+            )
+            .unwrap();
+            assert!(matches!(
+                v.outbox().unwrap().get("op1"),
+                Err(VaultError::Crypto(_))
+            ));
+            main.execute(
+                "UPDATE pending_operations SET idempotency_key = 'key1', header = NULL",
+                [],
+            )
+            .unwrap();
+            v.lock();
+            v.unlock(&PASSWORD.into()).unwrap();
+            assert!(matches!(
+                v.outbox().unwrap().get("op1"),
+                Err(VaultError::Crypto(_))
+            ));
+        }
     }
 }
 
@@ -244,15 +275,16 @@ fn child_migrator_upgrades_a_version_two_vault() {
 fn a_migration_killed_halfway_leaves_the_old_schema_or_the_new_one() {
     let template = tempfile::tempdir().unwrap();
     big_v2_fixture(template.path());
-    let latest = migrate::latest(migrate::MAIN);
+    // Each file has its own newest version; each step is atomic, so a kill
+    // may also leave a complete intermediate version.
     let expected = |list: &[Migration], v: u32| fresh_schema(list, v);
     let (main_old, main_new) = (
         expected(migrate::MAIN, FROM),
-        expected(migrate::MAIN, latest),
+        expected(migrate::MAIN, migrate::latest(migrate::MAIN)),
     );
     let (cache_old, cache_new) = (
         expected(migrate::CACHE, FROM),
-        expected(migrate::CACHE, latest),
+        expected(migrate::CACHE, migrate::latest(migrate::CACHE)),
     );
 
     // How long a full migration takes here, to spread the kills over it.
@@ -280,10 +312,11 @@ fn a_migration_killed_halfway_leaves_the_old_schema_or_the_new_one() {
         std::thread::sleep(Duration::from_millis(rng.below(full_ms + full_ms / 4 + 1)));
         child.kill();
         let paths = VaultPaths::in_dir(&round_dir);
-        for (path, old, new) in [
-            (&paths.main, &main_old, &main_new),
-            (&paths.cache, &cache_old, &cache_new),
+        for (path, old, new, list) in [
+            (&paths.main, &main_old, &main_new, migrate::MAIN),
+            (&paths.cache, &cache_old, &cache_new, migrate::CACHE),
         ] {
+            let latest = migrate::latest(list);
             assert!(support::integrity_ok(path));
             let c = Connection::open(path).unwrap();
             let v = migrate::user_version(&c).unwrap();
@@ -297,13 +330,22 @@ fn a_migration_killed_halfway_leaves_the_old_schema_or_the_new_one() {
                     assert_eq!(&schema, new, "new version with a partial schema");
                     new_seen += 1;
                 }
+                v if v > FROM && v < latest => {
+                    assert_eq!(schema, expected(list, v), "intermediate version {v}");
+                }
                 other => panic!("unexpected version {other}"),
             }
         }
         // And the next open finishes the job.
         let _ = Vault::open(&paths, support::fast());
-        assert_eq!(support::user_version(&paths.main), latest);
-        assert_eq!(support::user_version(&paths.cache), latest);
+        assert_eq!(
+            support::user_version(&paths.main),
+            migrate::latest(migrate::MAIN)
+        );
+        assert_eq!(
+            support::user_version(&paths.cache),
+            migrate::latest(migrate::CACHE)
+        );
     }
     eprintln!(
         "migration kill test: full run {full_ms} ms; files left old {old_seen}, new {new_seen}"

@@ -145,3 +145,56 @@ fn a_ciphertext_under_another_vaults_key_is_a_crypto_error() {
     assert!(is_crypto(vb.transactions().unwrap().get("t1")));
     va.transactions().unwrap().get("t1").unwrap();
 }
+
+/// Issue 10: editing the plaintext `state` and `idempotency_key` of a
+/// completed outbox row must not make it replayable under a new key.
+#[test]
+fn an_outbox_row_with_an_edited_state_or_key_is_refused_not_replayed() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = support::create(dir.path());
+    let outbox = v.outbox().unwrap();
+    let op = outbox
+        .insert("top_up", b"{\"path\":\"/v1/top-ups\"}")
+        .unwrap();
+    outbox
+        .set_state(
+            &op.id,
+            imwallet_core::store::repo::outbox::OperationState::Completed,
+            Some(b"{}"),
+        )
+        .unwrap();
+    let c = raw(dir.path(), false);
+    for edit in [
+        "UPDATE pending_operations SET state = 'unknown', idempotency_key = 'fresh-key'",
+        "UPDATE pending_operations SET state = 'unknown'",
+        "UPDATE pending_operations SET kind = 'withdrawal'",
+    ] {
+        let saved: (String, String, String) = c
+            .query_row(
+                "SELECT kind, state, idempotency_key FROM pending_operations",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        c.execute(edit, []).unwrap();
+        // Never offered for replay: refused, or (a completed row whose kind
+        // was edited) not open at all.
+        match outbox.unresolved() {
+            Err(VaultError::Crypto(_)) => {}
+            Ok(open) => assert!(open.is_empty(), "{edit}"),
+            Err(other) => panic!("{edit}: {other:?}"),
+        }
+        assert!(is_crypto(outbox.get(&op.id)), "{edit}");
+        // A state change does not bless the edited row either.
+        assert!(is_crypto(outbox.mark_sending(&op.id)), "{edit}");
+        c.execute(
+            "UPDATE pending_operations SET kind = ?1, state = ?2, idempotency_key = ?3",
+            rusqlite::params![saved.0, saved.1, saved.2],
+        )
+        .unwrap();
+        assert_eq!(
+            outbox.get(&op.id).unwrap().idempotency_key,
+            op.idempotency_key
+        );
+    }
+}

@@ -5,15 +5,24 @@
 //! `unknown` until it is reconciled with the server.
 //!
 //! Plaintext: id, kind, idempotency key (random, reveals nothing), state,
-//! attempt count and timestamps — reconciliation needs them even when the
-//! request body cannot be decrypted (after a reset). Encrypted: the request
-//! and the server's result.
+//! attempt count and timestamps — queries and reconciliation need them.
+//! Encrypted: the request and the server's result.
+//!
+//! Authenticated: `header` seals kind, idempotency key, state and creation
+//! time under the row's id (AES-GCM, AAD = table | `header` | id). A row
+//! whose plaintext columns no longer match its header is refused with a
+//! `Crypto` error, never replayed: editing `state` or `idempotency_key` in
+//! the file cannot make a completed operation pay again. Every state change
+//! verifies the old header before sealing the new one. Rows written before
+//! headers existed (schema 4) are sealed once, at the first unlock after the
+//! upgrade ([`Outbox::adopt_legacy_rows`]).
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::{RepoCtx, aad};
-use crate::crypto::SecretBytes;
 use crate::crypto::envelope::os_random;
+use crate::crypto::{CryptoError, SecretBytes};
+use crate::store::codec::{RecordReader, RecordWriter};
 use crate::store::error::{Result, VaultError};
 
 const TABLE: &str = "pending_operations";
@@ -98,17 +107,146 @@ pub fn random_id() -> Result<String> {
 /// Access to the outbox.
 pub struct Outbox<'v>(pub(crate) RepoCtx<'v>);
 
-const COLUMNS: &str =
-    "id, kind, idempotency_key, state, request, result, attempts, created_at_s, updated_at_s";
+/// kind, idempotency key, state, created_at_s and header as read.
+type RawHead = (String, String, String, i64, Option<Vec<u8>>);
+
+/// A row's verified authenticated fields.
+struct Current {
+    state: OperationState,
+    kind: String,
+    idempotency_key: String,
+    created_at_s: i64,
+}
+
+const COLUMNS: &str = "id, kind, idempotency_key, state, request, result, attempts, \
+     created_at_s, updated_at_s, header";
+
+/// The setting that records that legacy rows were sealed (or that there were none).
+const ADOPTED: &str = "outbox.headers_v1";
+
+/// The authenticated fields of a row.
+struct Head<'a> {
+    kind: &'a str,
+    idempotency_key: &'a str,
+    state: &'a str,
+    created_at_s: i64,
+}
+
+impl Head<'_> {
+    fn record(&self) -> zeroize::Zeroizing<Vec<u8>> {
+        RecordWriter::with_capacity(96)
+            .str(self.kind)
+            .str(self.idempotency_key)
+            .str(self.state)
+            .i64(self.created_at_s)
+            .finish()
+    }
+}
 
 impl Outbox<'_> {
     fn now(&self) -> i64 {
         self.0.vault.options().clock.wall_s()
     }
 
+    fn seal_head(&self, id: &str, head: &Head<'_>) -> Result<Vec<u8>> {
+        Ok(self
+            .0
+            .keys
+            .columns
+            .seal(&aad(TABLE, "header", id.as_bytes()), &head.record())?)
+    }
+
+    /// Fails unless `header` opens under `id` and says exactly `head`.
+    fn verify_head(&self, id: &str, head: &Head<'_>, header: Option<&[u8]>) -> Result<()> {
+        let header = header.ok_or(CryptoError::Authentication)?;
+        let plain = self
+            .0
+            .keys
+            .columns
+            .open(&aad(TABLE, "header", id.as_bytes()), header)?;
+        let mut r = RecordReader::new(&plain);
+        let same = r.string()? == head.kind
+            && r.string()? == head.idempotency_key
+            && r.string()? == head.state
+            && r.i64()? == head.created_at_s;
+        r.end()?;
+        if same {
+            Ok(())
+        } else {
+            Err(CryptoError::Authentication.into())
+        }
+    }
+
+    /// Seals the header of every row written before headers existed, once
+    /// per vault: the first unlock after the upgrade to schema 4 (or after a
+    /// re-key that cleared them). Later, a missing header is tampering.
+    pub fn adopt_legacy_rows(&self) -> Result<()> {
+        let settings = super::settings::Settings(self.0.clone());
+        if settings.get(ADOPTED)?.is_some() {
+            return Ok(());
+        }
+        self.0.db.write(|tx| {
+            let sealed: i64 = tx.query_row(
+                "SELECT count(*) FROM pending_operations WHERE header IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )?;
+            // Rows that already carry headers mean this vault was sealed
+            // before: a missing marker is not a reason to trust anything.
+            if sealed == 0 {
+                let mut stmt = tx.prepare(
+                    "SELECT id, kind, idempotency_key, state, created_at_s
+                     FROM pending_operations WHERE header IS NULL",
+                )?;
+                let rows = stmt
+                    .query_map([], |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, String>(3)?,
+                            r.get::<_, i64>(4)?,
+                        ))
+                    })?
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
+                for (id, kind, key, state, created_at_s) in rows {
+                    let header = self.seal_head(
+                        &id,
+                        &Head {
+                            kind: &kind,
+                            idempotency_key: &key,
+                            state: &state,
+                            created_at_s,
+                        },
+                    )?;
+                    tx.execute(
+                        "UPDATE pending_operations SET header = ?2 WHERE id = ?1",
+                        params![id, header],
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
+        settings.set(ADOPTED, b"1")
+    }
+
     fn decode(&self, row: &Row<'_>) -> Result<PendingOperation> {
         let id: String = row.get(0)?;
+        let kind: String = row.get(1)?;
+        let idempotency_key: String = row.get(2)?;
         let state: String = row.get(3)?;
+        let created_at_s: i64 = row.get(7)?;
+        let header: Option<Vec<u8>> = row.get(9)?;
+        self.verify_head(
+            &id,
+            &Head {
+                kind: &kind,
+                idempotency_key: &idempotency_key,
+                state: &state,
+                created_at_s,
+            },
+            header.as_deref(),
+        )?;
         let request: Vec<u8> = row.get(4)?;
         let result: Option<Vec<u8>> = row.get(5)?;
         let open = |column: &str, env: &[u8]| -> Result<SecretBytes> {
@@ -126,13 +264,13 @@ impl Outbox<'_> {
         };
         let result = result.map(|r| open("result", &r)).transpose()?;
         Ok(PendingOperation {
-            kind: row.get(1)?,
-            idempotency_key: row.get(2)?,
+            kind,
+            idempotency_key,
             state: OperationState::parse(&state).ok_or(VaultError::InvalidState)?,
             request,
             result,
             attempts: row.get(6)?,
-            created_at_s: row.get(7)?,
+            created_at_s,
             updated_at_s: row.get(8)?,
             id,
         })
@@ -160,12 +298,22 @@ impl Outbox<'_> {
             .columns
             .seal(&aad(TABLE, "request", id.as_bytes()), request)?;
         let now = self.now();
+        let header = self.seal_head(
+            id,
+            &Head {
+                kind,
+                idempotency_key,
+                state: OperationState::Pending.as_str(),
+                created_at_s: now,
+            },
+        )?;
         self.0.db.write(|tx| {
             let n = tx.execute(
                 "INSERT INTO pending_operations (id, kind, idempotency_key, state, request,
-                 attempts, created_at_s, updated_at_s) VALUES (?1, ?2, ?3, 'pending', ?4, 0, ?5, ?5)
+                 attempts, created_at_s, updated_at_s, header)
+                 VALUES (?1, ?2, ?3, 'pending', ?4, 0, ?5, ?5, ?6)
                  ON CONFLICT DO NOTHING",
-                params![id, kind, idempotency_key, env, now],
+                params![id, kind, idempotency_key, env, now, header],
             )?;
             if n == 0 {
                 return Err(VaultError::AlreadyExists);
@@ -232,28 +380,74 @@ impl Outbox<'_> {
             .read(|c| Ok(c.query_row("SELECT count(*) FROM pending_operations", [], |r| r.get(0))?))
     }
 
-    fn current_state(tx: &Transaction<'_>, id: &str) -> Result<OperationState> {
-        let s: Option<String> = tx
+    /// The row's authenticated fields, verified; and a closure-free way to
+    /// seal a changed copy.
+    fn current(&self, tx: &Transaction<'_>, id: &str) -> Result<Current> {
+        let row: Option<RawHead> = tx
             .query_row(
-                "SELECT state FROM pending_operations WHERE id = ?1",
+                "SELECT kind, idempotency_key, state, created_at_s, header
+                 FROM pending_operations WHERE id = ?1",
                 [id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
-        OperationState::parse(&s.ok_or(VaultError::NotFound)?).ok_or(VaultError::InvalidState)
+        let (kind, idempotency_key, state, created_at_s, header) =
+            row.ok_or(VaultError::NotFound)?;
+        self.verify_head(
+            id,
+            &Head {
+                kind: &kind,
+                idempotency_key: &idempotency_key,
+                state: &state,
+                created_at_s,
+            },
+            header.as_deref(),
+        )?;
+        Ok(Current {
+            state: OperationState::parse(&state).ok_or(VaultError::InvalidState)?,
+            kind,
+            idempotency_key,
+            created_at_s,
+        })
+    }
+
+    /// The header of `current` with `state` and `key` changed.
+    fn reseal(
+        &self,
+        id: &str,
+        current: &Current,
+        state: OperationState,
+        key: &str,
+    ) -> Result<Vec<u8>> {
+        self.seal_head(
+            id,
+            &Head {
+                kind: &current.kind,
+                idempotency_key: key,
+                state: state.as_str(),
+                created_at_s: current.created_at_s,
+            },
+        )
     }
 
     /// Records that a request is about to be sent (counts the attempt).
     pub fn mark_sending(&self, id: &str) -> Result<()> {
         let now = self.now();
         self.0.db.write(|tx| {
-            if Self::current_state(tx, id)?.is_terminal() {
+            let current = self.current(tx, id)?;
+            if current.state.is_terminal() {
                 return Err(VaultError::InvalidState);
             }
+            let header = self.reseal(
+                id,
+                &current,
+                OperationState::Sending,
+                &current.idempotency_key,
+            )?;
             tx.execute(
                 "UPDATE pending_operations SET state = 'sending', attempts = attempts + 1,
-                 updated_at_s = ?2 WHERE id = ?1",
-                params![id, now],
+                 updated_at_s = ?2, header = ?3 WHERE id = ?1",
+                params![id, now, header],
             )?;
             Ok(())
         })
@@ -272,14 +466,15 @@ impl Outbox<'_> {
             .transpose()?;
         let now = self.now();
         self.0.db.write(|tx| {
-            let current = Self::current_state(tx, id)?;
-            if current.is_terminal() && current != state {
+            let current = self.current(tx, id)?;
+            if current.state.is_terminal() && current.state != state {
                 return Err(VaultError::InvalidState);
             }
+            let header = self.reseal(id, &current, state, &current.idempotency_key)?;
             tx.execute(
                 "UPDATE pending_operations SET state = ?2, result = coalesce(?3, result),
-                 updated_at_s = ?4 WHERE id = ?1",
-                params![id, state.as_str(), env, now],
+                 updated_at_s = ?4, header = ?5 WHERE id = ?1",
+                params![id, state.as_str(), env, now, header],
             )?;
             Ok(())
         })
@@ -291,13 +486,15 @@ impl Outbox<'_> {
     pub fn rotate_idempotency_key(&self, id: &str, new_key: &str) -> Result<()> {
         let now = self.now();
         self.0.db.write(|tx| {
-            if Self::current_state(tx, id)? != OperationState::Failed {
+            let current = self.current(tx, id)?;
+            if current.state != OperationState::Failed {
                 return Err(VaultError::InvalidState);
             }
+            let header = self.reseal(id, &current, OperationState::Pending, new_key)?;
             tx.execute(
                 "UPDATE pending_operations SET idempotency_key = ?2, state = 'pending',
-                 result = NULL, updated_at_s = ?3 WHERE id = ?1",
-                params![id, new_key, now],
+                 result = NULL, updated_at_s = ?3, header = ?4 WHERE id = ?1",
+                params![id, new_key, now, header],
             )?;
             Ok(())
         })
@@ -306,7 +503,7 @@ impl Outbox<'_> {
     /// Deletes a completed or failed operation.
     pub fn remove_resolved(&self, id: &str) -> Result<()> {
         self.0.db.write(|tx| {
-            if !Self::current_state(tx, id)?.is_terminal() {
+            if !self.current(tx, id)?.state.is_terminal() {
                 return Err(VaultError::InvalidState);
             }
             tx.execute("DELETE FROM pending_operations WHERE id = ?1", [id])?;
