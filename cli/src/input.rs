@@ -27,18 +27,36 @@ fn stdin_line(what: &str) -> Result<String, CliError> {
     Ok(trimmed.to_owned())
 }
 
-/// A secret or a code: prompted without echo on a terminal, else the next
-/// line of stdin.
+/// A secret or a code, in this order: prompted without echo when stdin is
+/// a terminal; else the next line of stdin (scripts pipe the password this
+/// way, and keep working); else, when stdin is a pipe that has ended (e.g.
+/// `echo "$PAYLOAD" | imwallet pay -` consumed it), prompted without echo
+/// on the controlling terminal `/dev/tty`; with no terminal either, the
+/// "standard input ended" error.
 async fn secret_line(prompt: String, what: &'static str) -> Result<String, CliError> {
     tokio::task::spawn_blocking(move || {
         if std::io::stdin().is_terminal() {
-            rpassword::prompt_password(prompt).map_err(CliError::from)
-        } else {
-            stdin_line(what)
+            return rpassword::prompt_password(prompt).map_err(CliError::from);
+        }
+        match stdin_line(what) {
+            Err(ended) if has_controlling_terminal() => {
+                rpassword::prompt_password(prompt).map_err(|_| ended)
+            }
+            other => other,
         }
     })
     .await
     .map_err(|_| CliError::Other("the input reader stopped".into()))?
+}
+
+/// Whether `/dev/tty` opens (a controlling terminal exists; never in CI).
+fn has_controlling_terminal() -> bool {
+    cfg!(unix)
+        && std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .is_ok()
 }
 
 /// The account password: `IMWALLET_PASSWORD`, else prompted / read.

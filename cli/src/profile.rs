@@ -49,9 +49,55 @@ pub fn load(home: &Path) -> Result<Settings, CliError> {
     }
 }
 
+/// Creates `dir` (with missing parents) owner-only — 0700 on Unix — and
+/// tightens it if it already existed with a wider mode.
+pub fn private_dir(dir: &Path) -> Result<(), CliError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder.create(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    #[cfg(not(unix))]
+    builder.create(dir)?;
+    Ok(())
+}
+
+/// Makes every file directly in `dir` owner-only (0600 on Unix). SQLite
+/// creates the vault's files with the umask's mode, and its `-wal` and
+/// `-shm` files copy the database file's mode, so tightening the files
+/// once they exist covers every later one; the 0700 directory around them
+/// already keeps other users out in between.
+pub fn private_files(dir: &Path) -> Result<(), CliError> {
+    #[cfg(unix)]
+    for entry in std::fs::read_dir(dir)? {
+        use std::os::unix::fs::PermissionsExt;
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// The profile's directories owner-only, before the wallet opens in them,
+/// and the files already in them tightened.
+pub fn prepare(home: &Path) -> Result<(), CliError> {
+    private_dir(home)?;
+    private_files(home)?;
+    let wallet = wallet_dir(home);
+    private_dir(&wallet)?;
+    private_files(&wallet)
+}
+
 /// Writes `config.json` (owner-only on Unix).
 pub fn save(home: &Path, settings: &Settings) -> Result<(), CliError> {
-    std::fs::create_dir_all(home)?;
+    private_dir(home)?;
     let bytes = serde_json::to_vec_pretty(settings)
         .map_err(|_| CliError::Other("settings do not serialise".into()))?;
     let tmp = home.join("config.json.tmp");

@@ -238,8 +238,13 @@ impl QuoteOperation {
 fn open(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
     let home = conn.home.clone().unwrap_or_else(profile::default_home);
     let (url, key) = profile::resolve(&home, conn.server.clone(), conn.api_key.clone())?;
+    profile::prepare(&home)?;
     let config = WalletConfig::new(profile::wallet_dir(&home), &url, &key)?;
-    Ok(Wallet::open(config)?)
+    let wallet = Wallet::open(config)?;
+    // The vault's files exist once a login created them (Wallet::open
+    // creates the cache file); tighten them on every command.
+    profile::private_files(&profile::wallet_dir(&home))?;
+    Ok(wallet)
 }
 
 /// Opens and unlocks the wallet with the password; fails without a session.

@@ -115,6 +115,7 @@ async fn a_user_registers_logs_in_tops_up_pays_a_code_and_reads_the_history() {
     assert_eq!(rows[1]["amount"]["amount"], "499.50");
     let ledger = server.ledger(&format!("user:{user_id}"));
     assert_eq!(ledger[0].minor, 49_950 - 1_250);
+    assert_owner_only(dir.path());
     assert!(!server.ledger(&format!("merchant:{merchant_id}")).is_empty());
 
     // withdraw: the password, then the withdrawal code.
@@ -208,3 +209,23 @@ async fn a_user_registers_logs_in_tops_up_pays_a_code_and_reads_the_history() {
     assert!(line.contains("not logged in"), "{line}");
     server.assert_ledger_sound();
 }
+
+/// The profile directory, the vault's directory and every file in them are
+/// owner-only (issue 10): 0700 directories, 0600 files.
+#[cfg(unix)]
+fn assert_owner_only(home: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for dir in [home.to_path_buf(), home.join("wallet")] {
+        assert_eq!(mode(&dir), 0o700, "{}", dir.display());
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                assert_eq!(mode(&path), 0o600, "{}", path.display());
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn assert_owner_only(_: &std::path::Path) {}
