@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import unittest
 import zipfile
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPEC = importlib.util.spec_from_file_location(
@@ -132,7 +132,7 @@ class AlignmentCheckTest(unittest.TestCase):
             checker.load_alignments(elf32_with_load_align(0x4000)[:0x40])
 
     def test_no_arguments_is_a_usage_error(self):
-        with redirect_stdout(io.StringIO()):
+        with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
             self.assertEqual(checker.main(["check-16k-alignment.py"]), 2)
 
 
