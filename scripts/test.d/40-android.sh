@@ -3,7 +3,8 @@
 # JNA's AAR and on our own Android libraries wherever they exist), then the
 # shell in android/app compiled against android-all (API 34) with its JVM
 # tests: the APDU framing and the Activities under Robolectric 4.17 calling
-# the host-built libimwallet_ffi through uniffi bindings made with android = true.
+# the host-built libimwallet_ffi through uniffi bindings made with android = true;
+# then R8 (full mode, standalone) checks android/aar/consumer-rules.pro.
 # Maven downloads are cached in ~/.m2; every missing part fails loudly.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,6 +18,8 @@ done
 
 JNA_VERSION=5.19.1
 M2="${MAVEN_REPO:-$HOME/.m2/repository}"
+# MAVEN_REPO=<dir> uses another local repository (e.g. to time a cold run).
+mvn() { command mvn -Dmaven.repo.local="$M2" "$@"; }
 
 part "16 KB alignment checker can fail (4 KB gcc library) and pass"
 python3 scripts/tests/test_check_16k_alignment.py
@@ -77,3 +80,6 @@ if missing:
     print("missing or empty: " + ", ".join(missing))
     sys.exit(1)
 PY
+
+part "R8 full mode with the AAR's consumer-rules.pro keeps what JNA and uniffi need"
+bash scripts/android/check-r8-rules.sh "$M2"
