@@ -72,7 +72,7 @@ ran = {}
 for f in glob.glob(os.path.join(sys.argv[1], "TEST-*.xml")):
     suite = ET.parse(f).getroot()
     ran[suite.get("name")] = int(suite.get("tests"))
-need = ["im.wallet.app.nfc.PaymentApduTest", "im.wallet.app.ui.ScanActivityTest"]
+need = ["im.wallet.app.nfc.PaymentApduTest", "im.wallet.app.nfc.PaymentHceServiceTest", "im.wallet.app.ui.ScanActivityTest"]
 missing = [n for n in need if ran.get(n, 0) == 0]
 for name, count in sorted(ran.items()):
     print(f"  {name}: {count} tests")
