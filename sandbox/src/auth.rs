@@ -438,6 +438,7 @@ mod tests {
             clock: Arc::new(ManualClock::new(1_000_000)),
             config: Arc::new(Config::for_tests()),
             sessions: Arc::default(),
+            hasher: Arc::default(),
         }
     }
 

@@ -19,6 +19,7 @@ pub mod config;
 pub mod db;
 pub mod fees;
 pub mod fx;
+pub mod hashing;
 pub mod idempotency;
 pub mod json;
 pub mod ledger;
@@ -80,6 +81,7 @@ impl Sandbox {
             clock,
             config: Arc::new(config),
             sessions: Arc::default(),
+            hasher: Arc::default(),
         };
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel::<()>();

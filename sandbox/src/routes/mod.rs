@@ -137,12 +137,3 @@ pub fn sandbox_only(state: &AppState) -> Result<(), Problem> {
         Err(Problem::of(ErrorCode::SandboxDisabled))
     }
 }
-
-/// Runs blocking work (password hashing) off the async workers.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, Problem> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(Problem::internal)
-}
