@@ -17,3 +17,8 @@ CREATE TABLE paid_user_codes (
     user_id TEXT NOT NULL,
     paid_by TEXT NOT NULL
 );
+-- The outbox is scoped to an app: the one owning the destination's user
+-- (or, before registration, the one that asked). Older rows have none and
+-- are shown to nobody.
+ALTER TABLE outbox ADD COLUMN app_id TEXT;
+CREATE INDEX outbox_by_app ON outbox (app_id, destination, id);

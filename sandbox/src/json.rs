@@ -7,6 +7,72 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{StatusCode, header, request::Parts};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+/// For an optional field that, when present, must not be `null` (the schema
+/// gives it a type, not `[type, 'null']`): use with `#[serde(default,
+/// deserialize_with = "present")]`.
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// A JSON Schema `integer`: a number with no fractional part, `12` or
+/// `12.0`, in the range of `u32`.
+pub fn integer<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    use serde::de::{Error, Unexpected};
+    let n = serde_json::Number::deserialize(d)?;
+    if let Some(u) = n.as_u64() {
+        return u32::try_from(u)
+            .map_err(|_| D::Error::invalid_value(Unexpected::Unsigned(u), &"an integer"));
+    }
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) => Ok(f as u32),
+        Some(f) => Err(D::Error::invalid_type(Unexpected::Float(f), &"an integer")),
+        None => Err(D::Error::invalid_type(
+            Unexpected::Other("number"),
+            &"an integer",
+        )),
+    }
+}
+
+/// serde's messages name Rust types (`expected u32`, `expected struct
+/// MoneyWire`); a client reads JSON types instead.
+fn json_types_only(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    while let Some(i) = rest.find("expected ") {
+        out.push_str(&rest[..i + "expected ".len()]);
+        rest = &rest[i + "expected ".len()..];
+        let word_end = |s: &str| s.find([' ', ',']).unwrap_or(s.len());
+        let (first, after) = rest.split_at(word_end(rest));
+        let replaced = match first {
+            "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64"
+            | "i128" | "isize" => Some(("an integer", after)),
+            "f32" | "f64" => Some(("a number", after)),
+            "struct" | "enum" => {
+                let after = after.trim_start();
+                let (_, tail) = after.split_at(word_end(after));
+                Some((
+                    if first == "struct" {
+                        "an object"
+                    } else {
+                        "one of its values"
+                    },
+                    tail,
+                ))
+            }
+            _ => None,
+        };
+        if let Some((text, tail)) = replaced {
+            out.push_str(text);
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
+}
 
 /// A JSON body parsed strictly, with the raw bytes kept for the
 /// idempotency fingerprint.
@@ -21,7 +87,7 @@ pub struct Json<T> {
 /// Maps a serde_json error to the most specific code.
 pub fn classify(err: &serde_json::Error) -> Problem {
     use serde_json::error::Category;
-    let msg = err.to_string();
+    let msg = json_types_only(&err.to_string());
     let code = match err.classify() {
         Category::Syntax | Category::Eof | Category::Io => ErrorCode::MalformedJson,
         Category::Data => {
@@ -112,6 +178,22 @@ mod tests {
             Ok(_) => panic!("accepted {body}"),
             Err(p) => p.code,
         }
+    }
+
+    #[test]
+    fn error_details_name_json_types_not_rust_types() {
+        assert_eq!(
+            json_types_only("invalid type: string \"x\", expected u32 at line 1 column 9"),
+            "invalid type: string \"x\", expected an integer at line 1 column 9"
+        );
+        assert_eq!(
+            json_types_only("invalid type: null, expected struct MoneyWire at line 1"),
+            "invalid type: null, expected an object at line 1"
+        );
+        assert_eq!(
+            json_types_only("invalid type: integer `1`, expected a string"),
+            "invalid type: integer `1`, expected a string"
+        );
     }
 
     #[test]

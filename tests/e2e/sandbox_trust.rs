@@ -8,8 +8,11 @@
 use imwallet_protocol::money::{Currency, Money};
 use imwallet_protocol::qr::{Initiation, ReceiveCodeSpec, Receiver, build_receive_code};
 use imwallet_sandbox::config::{Config, HashCost};
-use imwallet_tests::{TestServer, World, cny};
+use imwallet_tests::{TestServer, World, cny, new_key};
 use serde_json::json;
+
+/// The operator credential of `Config::for_tests()` (sandbox/README.md).
+const OPERATOR: (&str, &str) = ("X-Sandbox-Operator-Key", "op_sandbox_tests");
 
 /// A user's fixed-amount receive code (what the phone shows).
 fn dynamic_user_code(user_id: &str, minor: i64) -> String {
@@ -198,4 +201,187 @@ async fn a_fixed_amount_user_receive_code_is_paid_once_by_payment_or_transfer() 
         .assert_problem(409, "payload_already_paid");
     assert_eq!(w.cny(&payee).await, 1_500);
     w.server.assert_ledger_sound();
+}
+
+#[tokio::test]
+async fn operator_endpoints_refuse_an_api_key_without_the_operator_credential() {
+    let w = World::new().await;
+    let user = w.user().await;
+    w.funded(&user, "10.00").await;
+    let key_only = w.server.client().with_key(&w.api_key);
+    key_only
+        .get(&format!(
+            "/v1/sandbox/outbox?destination={}",
+            user.phone.replace('+', "%2B")
+        ))
+        .await
+        .assert_problem(401, "invalid_operator_key");
+    key_only
+        .post(
+            "/v1/merchants",
+            json!({"name": "Coffee", "city": "Shanghai", "currency": "CNY"}),
+        )
+        .await
+        .assert_problem(401, "invalid_operator_key");
+    key_only
+        .post_idem("/v1/sandbox/transactions/txn_x/reverse", json!({}))
+        .await
+        .assert_problem(401, "invalid_operator_key");
+    key_only
+        .send(
+            "GET",
+            "/v1/sandbox/outbox",
+            None,
+            &[("X-Sandbox-Operator-Key", "op_guessed")],
+        )
+        .await
+        .assert_problem(401, "invalid_operator_key");
+}
+
+#[tokio::test]
+async fn another_app_cannot_read_my_users_codes_or_move_their_money() {
+    let w = World::new().await;
+    let victim = w.user().await;
+    w.funded(&victim, "100.00").await;
+    let merchant = w.merchant().await;
+    let paid = victim
+        .client
+        .post_idem(
+            "/v1/payments",
+            json!({"merchant_id": merchant, "amount": cny("10.00")}),
+        )
+        .await;
+    let paid_id = paid.ok(201)["id"].as_str().unwrap().to_owned();
+    // The attacker mints an app of their own and holds the operator
+    // credential of the (test) server.
+    let key = w
+        .server
+        .client()
+        .post("/v1/apps", json!({"name": "x"}))
+        .await;
+    let attacker = w
+        .server
+        .client()
+        .with_key(key.ok(201)["api_key"].as_str().unwrap());
+    let op = |method: &'static str, path: String, body: Option<serde_json::Value>| {
+        let attacker = attacker.clone();
+        async move {
+            let k = new_key();
+            attacker
+                .send(method, &path, body, &[OPERATOR, ("Idempotency-Key", &k)])
+                .await
+        }
+    };
+    attacker
+        .post(
+            "/v1/verification-codes",
+            json!({"purpose": "reset_password", "destination": victim.phone}),
+        )
+        .await
+        .ok(202);
+    let path = format!(
+        "/v1/sandbox/outbox?destination={}",
+        victim.phone.replace('+', "%2B")
+    );
+    let outbox = op("GET", path, None).await;
+    assert_eq!(
+        outbox.ok(200)["messages"],
+        json!([]),
+        "the victim's codes leaked"
+    );
+    let path = format!("/v1/sandbox/transactions/{paid_id}/reverse");
+    op("POST", path, Some(json!({})))
+        .await
+        .assert_problem(404, "transaction_not_found");
+    let coupon = json!({"user_id": victim.user_id, "kind": "fixed", "amount_off": cny("1.00"),
+                        "min_spend": cny("0.00"), "expires_at": 4_102_444_800_000_i64});
+    op("POST", "/v1/sandbox/coupons".into(), Some(coupon))
+        .await
+        .assert_problem(404, "user_not_found");
+    // The owning app still reads its user's code.
+    let code = w.code_for(&victim.phone).await;
+    assert_eq!(code.len(), 6);
+    assert_eq!(w.cny(&victim).await, 10_000 - 1_000 - 10);
+}
+
+// --- Contract (item 17): what the schema says, the server does. ---
+
+#[tokio::test]
+async fn an_empty_profile_patch_is_refused_and_keeps_the_name() {
+    let w = World::new().await;
+    let user = w.user().await;
+    let patch = |body: serde_json::Value| user.client.send("PATCH", "/v1/me", Some(body), &[]);
+    patch(json!({"display_name": "Li Lei"})).await.ok(200);
+    patch(json!({})).await.assert_problem(400, "missing_field");
+    let me = user.client.get("/v1/me").await;
+    assert_eq!(me.ok(200)["display_name"], "Li Lei");
+    // an explicit null still clears it
+    let cleared = patch(json!({"display_name": null})).await;
+    assert_eq!(cleared.ok(200)["display_name"], serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn null_is_not_a_value_for_optional_strings() {
+    let w = World::new().await;
+    let user = w.user().await;
+    w.app
+        .post(
+            "/v1/merchants",
+            json!({"name": "Coffee", "city": "Shanghai", "currency": "CNY", "mcc": null}),
+        )
+        .await
+        .assert_problem(400, "wrong_type");
+    w.app
+        .post(
+            "/v1/merchants",
+            json!({"name": "Coffee", "city": "Shanghai", "currency": "CNY", "country": null}),
+        )
+        .await
+        .assert_problem(400, "wrong_type");
+    user.client
+        .post("/v1/me/paycode-devices", json!({"device_id": null}))
+        .await
+        .assert_problem(400, "wrong_type");
+    // absent is fine
+    user.client
+        .post("/v1/me/paycode-devices", json!({}))
+        .await
+        .ok(201);
+}
+
+#[tokio::test]
+async fn an_integral_number_is_an_integer_and_errors_name_no_rust_types() {
+    let w = World::new().await;
+    let user = w.user().await;
+    let card = |month: serde_json::Value, year: serde_json::Value| {
+        user.client.post(
+            "/v1/cards",
+            json!({"number": "4242424242424242", "expiry_month": month,
+                   "expiry_year": year, "holder_name": "Li Lei"}),
+        )
+    };
+    let r = card(json!("12"), json!(2099)).await;
+    r.assert_problem(400, "wrong_type");
+    let detail = r.body["detail"].as_str().unwrap();
+    for rust in [
+        "u8", "u16", "u32", "u64", "i32", "i64", "usize", "struct ", "Option",
+    ] {
+        assert!(!detail.contains(rust), "a Rust type in {detail:?}");
+    }
+    card(json!(1.5), json!(2099))
+        .await
+        .assert_problem(400, "wrong_type");
+    card(json!(1.0), json!(2099.0)).await.ok(201);
+}
+
+#[test]
+fn the_idempotency_key_schema_has_the_pattern_the_server_enforces() {
+    let spec: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../api/openapi.yaml"))
+            .unwrap(),
+    )
+    .unwrap();
+    let schema = &spec["components"]["parameters"]["IdempotencyKey"]["schema"];
+    assert_eq!(schema["pattern"].as_str(), Some("^[!-~]+$"));
+    assert_eq!(schema["maxLength"].as_u64(), Some(255));
 }

@@ -91,7 +91,7 @@ pub struct CodeRequest {
 /// signed-in user's own phone or e-mail.
 pub async fn send_code(
     State(state): State<AppState>,
-    _app: App,
+    app: App,
     headers: HeaderMap,
     body: Json<CodeRequest>,
 ) -> Result<Response, Problem> {
@@ -126,7 +126,7 @@ pub async fn send_code(
                 }
             }
         };
-        codes::send(c, &state.config.codes, now, &dest, req.purpose)
+        codes::send(c, &state.config.codes, now, &dest, req.purpose, &app.id)
     })?;
     Ok((StatusCode::ACCEPTED, axum::Json(sent)).into_response())
 }
@@ -261,7 +261,7 @@ fn reserve_login_attempt(
 /// checked again before a ticket is issued.
 pub async fn login(
     State(state): State<AppState>,
-    _app: App,
+    app: App,
     body: Json<Login>,
 ) -> Result<Response, Problem> {
     let req = body.value;
@@ -305,7 +305,7 @@ pub async fn login(
         }
         c.execute("UPDATE users SET failed_logins = 0 WHERE id = ?1", [&user_id])?;
         let user_dest = user_destination(c, &user_id)?;
-        let sent = codes::send(c, &state.config.codes, now, &user_dest, Purpose::Login)?;
+        let sent = codes::send(c, &state.config.codes, now, &user_dest, Purpose::Login, &app.id)?;
         c.execute(
             "INSERT INTO login_tickets (hash, user_id, destination, expires_at) VALUES (?1, ?2, ?3, ?4)",
             params![sha256_hex(ticket.as_bytes()), user_id, user_dest.as_str(), sent.expires_at],
@@ -467,6 +467,8 @@ pub async fn me(State(state): State<AppState>, user: User) -> Result<axum::Json<
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileUpdate {
+    /// Required (`{}` is refused, not read as "clear the name"); `null` clears.
+    #[serde(deserialize_with = "Option::deserialize")]
     display_name: Option<String>,
 }
 

@@ -121,7 +121,9 @@ pub fn active_card(conn: &Connection, user_id: &str, card_id: &str) -> Result<St
 #[serde(deny_unknown_fields)]
 pub struct BindCard {
     number: String,
+    #[serde(deserialize_with = "crate::json::integer")]
     expiry_month: u32,
+    #[serde(deserialize_with = "crate::json::integer")]
     expiry_year: u32,
     holder_name: String,
 }
@@ -175,7 +177,7 @@ pub async fn bind(
             return Err(Problem::of(ErrorCode::CardAlreadyBound));
         }
         let dest = user_destination(c, &user.id)?;
-        codes::send(c, &state.config.codes, now, &dest, Purpose::BindCard)?;
+        codes::send(c, &state.config.codes, now, &dest, Purpose::BindCard, &user.app.id)?;
         c.execute(
             "INSERT INTO cards (id, user_id, fingerprint, brand, bank, last4, exp_month, exp_year, holder, behavior, status, created_at)
              VALUES (?1, ?2, ?3, ?4, 'Sandbox Bank', ?5, ?6, ?7, ?8, ?9, 'pending_verification', ?10)",
