@@ -18,23 +18,44 @@ pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     T::deserialize(d).map(Some)
 }
 
-/// A JSON Schema `integer`: a number with no fractional part, `12` or
-/// `12.0`, in the range of `u32`.
-pub fn integer<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+/// A JSON Schema `integer`: a number with no fractional part (`12` or
+/// `12.0`) that fits `T`; `12.5` is `wrong_type`, `1e21` for an `i64` is
+/// `invalid_value`.
+pub fn integer<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<T, D::Error> {
     use serde::de::{Error, Unexpected};
     let n = serde_json::Number::deserialize(d)?;
-    if let Some(u) = n.as_u64() {
-        return u32::try_from(u)
-            .map_err(|_| D::Error::invalid_value(Unexpected::Unsigned(u), &"an integer"));
-    }
-    match n.as_f64() {
-        Some(f) if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) => Ok(f as u32),
-        Some(f) => Err(D::Error::invalid_type(Unexpected::Float(f), &"an integer")),
-        None => Err(D::Error::invalid_type(
-            Unexpected::Other("number"),
-            &"an integer",
-        )),
-    }
+    let out_of_range = || {
+        D::Error::invalid_value(
+            Unexpected::Other("a number out of range"),
+            &"an integer in range",
+        )
+    };
+    let whole = if let Some(i) = n.as_i64() {
+        i
+    } else if n.as_u64().is_some() {
+        return Err(out_of_range());
+    } else {
+        match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => f as i64,
+            Some(f) if f.fract() == 0.0 => return Err(out_of_range()),
+            Some(f) => return Err(D::Error::invalid_type(Unexpected::Float(f), &"an integer")),
+            None => {
+                return Err(D::Error::invalid_type(
+                    Unexpected::Other("number"),
+                    &"an integer",
+                ));
+            }
+        }
+    };
+    T::try_from(whole).map_err(|_| out_of_range())
+}
+
+/// [`integer`] for an optional field that is not nullable: use with
+/// `#[serde(default, deserialize_with = "optional_integer")]`.
+pub fn optional_integer<'de, D: Deserializer<'de>, T: TryFrom<i64>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    integer(d).map(Some)
 }
 
 /// serde's messages name Rust types (`expected u32`, `expected struct
@@ -178,6 +199,25 @@ mod tests {
             Ok(_) => panic!("accepted {body}"),
             Err(p) => p.code,
         }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Whole {
+        #[serde(deserialize_with = "integer")]
+        n: i64,
+        #[serde(default, deserialize_with = "optional_integer")]
+        m: Option<u32>,
+    }
+
+    #[test]
+    fn an_integral_float_is_an_integer_and_range_is_a_value_error() {
+        let w: Whole = parse(br#"{"n": 85746.0, "m": 3.0}"#).unwrap();
+        assert_eq!((w.n, w.m), (85746, Some(3)));
+        let code = |b: &str| parse::<Whole>(b.as_bytes()).unwrap_err().code;
+        assert_eq!(code(r#"{"n": 1.5}"#), ErrorCode::WrongType);
+        assert_eq!(code(r#"{"n": 1.345e21}"#), ErrorCode::InvalidValue);
+        assert_eq!(code(r#"{"n": 1, "m": -1}"#), ErrorCode::InvalidValue);
+        assert_eq!(code(r#"{"n": 1, "m": null}"#), ErrorCode::WrongType);
     }
 
     #[test]

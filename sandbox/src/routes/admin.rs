@@ -66,9 +66,10 @@ pub struct NewCoupon {
     kind: String,
     #[serde(default)]
     amount_off: Option<MoneyWire>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_integer")]
     percent_off_bps: Option<u32>,
     min_spend: MoneyWire,
+    #[serde(deserialize_with = "crate::json::integer")]
     expires_at: i64,
 }
 

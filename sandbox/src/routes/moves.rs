@@ -53,7 +53,7 @@ pub struct QuoteRequest {
     amount: MoneyWire,
     #[serde(default)]
     coupon_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_integer")]
     points: Option<i64>,
 }
 
@@ -214,7 +214,7 @@ pub struct PayRequest {
     amount: Option<MoneyWire>,
     #[serde(default)]
     coupon_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_integer")]
     points: Option<i64>,
     #[serde(default)]
     memo: Option<String>,
