@@ -385,3 +385,28 @@ fn the_idempotency_key_schema_has_the_pattern_the_server_enforces() {
     assert_eq!(schema["pattern"].as_str(), Some("^[!-~]+$"));
     assert_eq!(schema["maxLength"].as_u64(), Some(255));
 }
+
+#[tokio::test]
+async fn a_self_freeze_signs_out_every_other_session() {
+    let w = World::manual().await;
+    let phone = w.user().await;
+    // The thief's phone holds a second session of the same account.
+    w.server.advance_s(61);
+    let stolen = w.login(&phone.phone, "correct horse").await;
+    let thief = w.app.with_token(stolen["access_token"].as_str().unwrap());
+    thief.get("/v1/me").await.ok(200);
+    phone.client.post("/v1/me/freeze", json!({})).await.ok(200);
+    thief
+        .get("/v1/me")
+        .await
+        .assert_problem(401, "invalid_token");
+    w.app
+        .post(
+            "/v1/auth/refresh",
+            json!({"refresh_token": stolen["refresh_token"]}),
+        )
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    // the session that froze the account stays, to unfreeze it
+    phone.client.get("/v1/me").await.ok(200);
+}

@@ -548,7 +548,8 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `POST /v1/me/freeze`: self-freeze (e.g. a stolen phone). Idempotent.
+/// `POST /v1/me/freeze`: self-freeze (e.g. a stolen phone); revokes the
+/// user's other sessions. Idempotent.
 pub async fn freeze(
     State(state): State<AppState>,
     user: User,
@@ -560,6 +561,9 @@ pub async fn freeze(
             [&user.id],
         )?;
         if changed > 0 {
+            // "My phone was stolen": every other session ends with the
+            // freeze; this one stays to unfreeze with the password.
+            auth::revoke_all(c, &user.id, Some(&user.family))?;
             auth::record_event(c, &user.id, "frozen", now)?;
         }
         profile(c, &user.id)
