@@ -4,7 +4,11 @@
 //! outbox, create merchants and their QR codes, issue coupons, settle
 //! withdrawals and charge offline payment codes as a merchant's scanner.
 //!
-//! Plain JSON over reqwest; the sandbox listens on loopback.
+//! Plain JSON over reqwest; the sandbox listens on loopback. Every call but
+//! `create_app` is an operator call: it sends the app's `X-Api-Key` and the
+//! server's operator credential as `X-Sandbox-Operator-Key`
+//! ([`SandboxAdmin::with_operator_key`]; `IMWALLET_SANDBOX_OPERATOR_KEY` on
+//! the command line), and sees only that app's users and merchants.
 //!
 //! | call | endpoint |
 //! |---|---|
@@ -33,6 +37,7 @@ pub struct SandboxAdmin {
     http: reqwest::Client,
     base_url: String,
     api_key: Option<String>,
+    operator_key: Option<String>,
 }
 
 static KEYS: AtomicU64 = AtomicU64::new(0);
@@ -78,7 +83,17 @@ impl SandboxAdmin {
             http,
             base_url: base_url.trim_end_matches('/').to_owned(),
             api_key,
+            operator_key: None,
         })
+    }
+
+    /// This client with the server's operator credential
+    /// (`X-Sandbox-Operator-Key`).
+    pub fn with_operator_key(&self, operator_key: &str) -> Self {
+        Self {
+            operator_key: Some(operator_key.to_owned()),
+            ..self.clone()
+        }
     }
 
     /// This client with the app's API key.
@@ -102,6 +117,9 @@ impl SandboxAdmin {
             .request(method, format!("{}{path}", self.base_url));
         if let Some(key) = &self.api_key {
             request = request.header("X-Api-Key", key);
+        }
+        if let Some(key) = &self.operator_key {
+            request = request.header("X-Sandbox-Operator-Key", key);
         }
         if idempotent {
             request = request.header("Idempotency-Key", idempotency_key());

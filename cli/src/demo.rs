@@ -43,6 +43,10 @@ pub struct DemoArgs {
     /// Print one JSON transcript on stdout instead of the narrated journey.
     #[arg(long)]
     pub json: bool,
+    /// The operator credential of an external sandbox (--server); the
+    /// embedded one gets a fresh credential of its own.
+    #[arg(long, env = "IMWALLET_SANDBOX_OPERATOR_KEY", hide_env_values = true)]
+    pub operator_key: Option<String>,
 }
 
 fn cny(minor: i64) -> Money {
@@ -117,24 +121,35 @@ fn phone_suffix() -> u64 {
 struct Server {
     url: String,
     api_key: Option<String>,
+    operator_key: Option<String>,
     embedded: Option<Sandbox>,
 }
 
-async fn start_server(server: Option<String>, api_key: Option<String>) -> Result<Server, CliError> {
+async fn start_server(
+    server: Option<String>,
+    api_key: Option<String>,
+    operator_key: Option<String>,
+) -> Result<Server, CliError> {
     if let Some(url) = server {
         return Ok(Server {
             url,
             api_key,
+            operator_key,
             embedded: None,
         });
     }
+    // The embedded sandbox's operator endpoints answer only this process.
+    let operator_key = imwallet_sandbox::secrets::new_token("op_demo");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|e| CliError::Other(format!("cannot listen on loopback: {e}")))?;
     let sandbox = Sandbox::start(
         listener,
         ":memory:",
-        Config::default(),
+        Config {
+            operator_key: Some(operator_key.clone()),
+            ..Config::default()
+        },
         Arc::new(SystemClock),
     )
     .await
@@ -147,6 +162,7 @@ async fn start_server(server: Option<String>, api_key: Option<String>) -> Result
     Ok(Server {
         url: sandbox.base_url(),
         api_key: None,
+        operator_key: Some(operator_key),
         embedded: Some(sandbox),
     })
 }
@@ -167,7 +183,7 @@ pub async fn run(
         kdf: Duration::ZERO,
     };
     let result = async {
-        let server = start_server(server, api_key).await?;
+        let server = start_server(server, api_key, args.operator_key.clone()).await?;
         let outcome = journey(&mut out, &server).await;
         let ledger = match &server.embedded {
             Some(sandbox) => Some(ledger_view(sandbox, &outcome)?),
@@ -374,7 +390,10 @@ async fn balance_line(out: &mut Out, user: &User) -> Result<(), CliError> {
 async fn journey(out: &mut Out, server: &Server) -> Result<Outcome, CliError> {
     out.section("Setup");
     out.at("setup");
-    let anonymous = SandboxAdmin::new(&server.url, None)?;
+    let mut anonymous = SandboxAdmin::new(&server.url, None)?;
+    if let Some(key) = &server.operator_key {
+        anonymous = anonymous.with_operator_key(key);
+    }
     let api_key = match &server.api_key {
         Some(k) => k.clone(),
         None => anonymous.create_app("imwallet demo").await?,

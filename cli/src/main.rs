@@ -75,6 +75,9 @@ enum SandboxAction {
         /// Which code: register, login, reset_password, bind_card, withdraw.
         #[arg(long, default_value = "login")]
         purpose: String,
+        /// The sandbox's operator credential (its --operator-key).
+        #[arg(long, env = "IMWALLET_SANDBOX_OPERATOR_KEY", hide_env_values = true)]
+        operator_key: Option<String>,
     },
 }
 
@@ -123,6 +126,7 @@ async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Res
         SandboxAction::Code {
             destination,
             purpose,
+            operator_key,
         } => {
             let purpose = serde_json::from_value(serde_json::Value::String(purpose.clone()))
                 .map_err(|_| {
@@ -133,6 +137,12 @@ async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Res
                     "pass --api-key KEY (the app's key)".into(),
                 ));
             }
+            let operator_key = operator_key.ok_or_else(|| {
+                CliError::Config(
+                    "pass --operator-key KEY (the sandbox's operator credential)".into(),
+                )
+            })?;
+            let admin = admin.with_operator_key(&operator_key);
             println!("{}", admin.newest_code(&destination, purpose).await?);
         }
         SandboxAction::Serve(_) => {}

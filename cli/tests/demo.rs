@@ -15,7 +15,15 @@ fn balances(v: &Value) -> Vec<Money> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_against_a_sandbox_ends_with_the_ledger_balances() {
     let server = Server::start().await;
-    let out = output(imwallet(&["demo", "--json", "--server", &server.url])).await;
+    let out = output(imwallet(&[
+        "demo",
+        "--json",
+        "--server",
+        &server.url,
+        "--operator-key",
+        imwallet_sandbox::config::TEST_OPERATOR_KEY,
+    ]))
+    .await;
     assert_ok(&out);
     let doc: Value = serde_json::from_str(&stdout(&out)).expect("one JSON document on stdout");
     assert_eq!(doc["ok"], true);

@@ -105,6 +105,13 @@ async fn setup_user(conn: &mut Conn, key: &str, i: usize) -> User {
     let k = [("X-Api-Key", key)];
     let code_of = |v: &Value| v["messages"][0]["code"].as_str().unwrap().to_owned();
     let outbox = format!("/v1/sandbox/outbox?destination=%2B86139{i:08}");
+    let operator = [
+        ("X-Api-Key", key),
+        (
+            "X-Sandbox-Operator-Key",
+            imwallet_sandbox::config::TEST_OPERATOR_KEY,
+        ),
+    ];
     conn.call(
         "POST",
         "/v1/verification-codes",
@@ -112,7 +119,7 @@ async fn setup_user(conn: &mut Conn, key: &str, i: usize) -> User {
         Some(&json!({"purpose": "register", "destination": phone})),
     )
     .await;
-    let code = code_of(&conn.call("GET", &outbox, &k, None).await.1);
+    let code = code_of(&conn.call("GET", &outbox, &operator, None).await.1);
     let (s, user) = conn
         .call(
             "POST",
@@ -130,7 +137,7 @@ async fn setup_user(conn: &mut Conn, key: &str, i: usize) -> User {
             Some(&json!({"identifier": phone, "password": "bench password"})),
         )
         .await;
-    let code = code_of(&conn.call("GET", &outbox, &k, None).await.1);
+    let code = code_of(&conn.call("GET", &outbox, &operator, None).await.1);
     let (_, tokens) = conn
         .call(
             "POST",
@@ -151,7 +158,7 @@ async fn setup_user(conn: &mut Conn, key: &str, i: usize) -> User {
         )
         .await;
     let card_id = card["card_id"].as_str().unwrap().to_owned();
-    let code = code_of(&conn.call("GET", &outbox, &k, None).await.1);
+    let code = code_of(&conn.call("GET", &outbox, &operator, None).await.1);
     conn.call(
         "POST",
         &format!("/v1/cards/{card_id}/verify"),

@@ -102,6 +102,49 @@ impl FromRequestParts<AppState> for App {
     }
 }
 
+/// An operator request: the app's `X-Api-Key` and the server's operator
+/// credential in `X-Sandbox-Operator-Key`. What an operator does is scoped
+/// to this app's users and merchants.
+#[derive(Debug, Clone)]
+pub struct Operator {
+    /// The app the operator acts for.
+    pub app: App,
+}
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Operator, Problem> {
+        let expected = match &state.config.operator_key {
+            Some(key) if state.config.sandbox_endpoints => key,
+            _ => return Err(Problem::of(ErrorCode::SandboxDisabled)),
+        };
+        let app = App::from_request_parts(parts, state).await?;
+        let given = header(&parts.headers, "x-sandbox-operator-key").unwrap_or("");
+        // Compare digests: a timing difference says nothing about the key.
+        if digest(given) != digest(expected) {
+            return Err(Problem::of(ErrorCode::InvalidOperatorKey));
+        }
+        Ok(Operator { app })
+    }
+}
+
+/// The app that owns a user (`None`: no such user).
+pub fn app_of_user(conn: &Connection, user_id: &str) -> Result<Option<String>, Problem> {
+    Ok(conn
+        .prepare_cached("SELECT app_id FROM users WHERE id = ?1")?
+        .query_row([user_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// The app that owns a merchant (`None`: no such merchant).
+pub fn app_of_merchant(conn: &Connection, merchant_id: &str) -> Result<Option<String>, Problem> {
+    Ok(conn
+        .prepare_cached("SELECT app_id FROM merchants WHERE id = ?1")?
+        .query_row([merchant_id], |r| r.get(0))
+        .optional()?)
+}
+
 /// The bearer token of a request, if any.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     header(headers, "authorization").and_then(|v| {
@@ -438,6 +481,7 @@ mod tests {
             clock: Arc::new(ManualClock::new(1_000_000)),
             config: Arc::new(Config::for_tests()),
             sessions: Arc::default(),
+            hasher: Arc::default(),
         }
     }
 

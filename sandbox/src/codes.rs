@@ -153,12 +153,15 @@ pub struct Sent {
 
 /// Sends (logs and stores) a new code, enforcing the resend throttle and the
 /// daily cap. A new code voids the older active ones of the same purpose.
+/// The outbox shows it to the app that owns the destination's user, or,
+/// for a destination nobody registered yet, to `requesting_app`.
 pub fn send(
     conn: &Connection,
     rules: &CodeRules,
     now: i64,
     dest: &Destination,
     purpose: Purpose,
+    requesting_app: &str,
 ) -> Result<Sent, Problem> {
     let last: Option<i64> = conn
         .prepare_cached(
@@ -191,8 +194,13 @@ pub fn send(
     )?
     .execute(params![dest.as_str(), purpose.as_str(), code, now, expires_at])?;
     let channel = dest.channel();
+    let owner: Option<String> = conn
+        .prepare_cached("SELECT app_id FROM users WHERE phone = ?1 OR email = ?1")?
+        .query_row([dest.as_str()], |r| r.get(0))
+        .optional()?;
+    let app = owner.as_deref().unwrap_or(requesting_app);
     conn.prepare_cached(
-        "INSERT INTO outbox (channel, destination, purpose, code, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO outbox (channel, destination, purpose, code, sent_at, app_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         match channel {
@@ -202,7 +210,8 @@ pub fn send(
         dest.as_str(),
         purpose.as_str(),
         code,
-        now
+        now,
+        app
     ])?;
     // The sandbox "sends" into its outbox (`GET /v1/sandbox/outbox`); the log
     // says only that a code went out, never the code or the full destination.
@@ -309,7 +318,7 @@ mod tests {
         let db = Db::open(":memory:").unwrap();
         let rules = CodeRules::default();
         let dest = Destination::parse("+8613800138000").unwrap();
-        db.write(|c| send(c, &rules, 0, &dest, Purpose::Register))
+        db.write(|c| send(c, &rules, 0, &dest, Purpose::Register, "app_1"))
             .unwrap();
         let code = latest(&db, dest.as_str());
         db.write(|c| verify(c, &rules, 1, dest.as_str(), Purpose::Register, &code))
@@ -317,7 +326,7 @@ mod tests {
         let again = db.write(|c| verify(c, &rules, 2, dest.as_str(), Purpose::Register, &code));
         assert_eq!(again.unwrap_err().code, ErrorCode::CodeAlreadyUsed);
 
-        db.write(|c| send(c, &rules, 61_000, &dest, Purpose::Register))
+        db.write(|c| send(c, &rules, 61_000, &dest, Purpose::Register, "app_1"))
             .unwrap();
         let code = latest(&db, dest.as_str());
         let wrong = if code == "000000" { "000001" } else { "000000" };
@@ -337,9 +346,9 @@ mod tests {
         let db = Db::open(":memory:").unwrap();
         let rules = CodeRules::default();
         let dest = Destination::parse("a@b.co").unwrap();
-        db.write(|c| send(c, &rules, 0, &dest, Purpose::Login))
+        db.write(|c| send(c, &rules, 0, &dest, Purpose::Login, "app_1"))
             .unwrap();
-        let e = db.write(|c| send(c, &rules, 59_000, &dest, Purpose::Login));
+        let e = db.write(|c| send(c, &rules, 59_000, &dest, Purpose::Login, "app_1"));
         assert_eq!(e.unwrap_err().code, ErrorCode::ResendTooSoon);
         let code = latest(&db, dest.as_str());
         let e = db.write(|c| verify(c, &rules, 600_000, dest.as_str(), Purpose::Login, &code));
@@ -352,10 +361,19 @@ mod tests {
         let rules = CodeRules::default();
         let dest = Destination::parse("a@b.co").unwrap();
         for i in 0..rules.daily_cap {
-            db.write(|c| send(c, &rules, i64::from(i) * 61_000, &dest, Purpose::Login))
-                .unwrap();
+            db.write(|c| {
+                send(
+                    c,
+                    &rules,
+                    i64::from(i) * 61_000,
+                    &dest,
+                    Purpose::Login,
+                    "app_1",
+                )
+            })
+            .unwrap();
         }
-        let e = db.write(|c| send(c, &rules, 3_600_000, &dest, Purpose::Login));
+        let e = db.write(|c| send(c, &rules, 3_600_000, &dest, Purpose::Login, "app_1"));
         assert_eq!(e.unwrap_err().code, ErrorCode::DailyCodeLimit);
     }
 }

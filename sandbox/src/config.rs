@@ -24,6 +24,12 @@ pub struct Args {
     /// verification-code outbox), as a non-sandbox deployment would.
     #[arg(long, env = "IMWALLET_SANDBOX_NO_SANDBOX_ENDPOINTS")]
     pub no_sandbox_endpoints: bool,
+    /// The operator credential: the operator endpoints (`/v1/sandbox/*`,
+    /// `POST /v1/merchants`) are served only when it is set, and only to a
+    /// request whose `X-Sandbox-Operator-Key` header carries it (besides the
+    /// app's `X-Api-Key`). Keep it on the developer's machine, never in an app.
+    #[arg(long, env = "IMWALLET_SANDBOX_OPERATOR_KEY", hide_env_values = true)]
+    pub operator_key: Option<String>,
 }
 
 /// Fee rules per operation (basis points with a minimum, see
@@ -140,6 +146,10 @@ pub struct Config {
     /// Whether `/v1/sandbox/*` (outbox, merchant/coupon helpers, settlement)
     /// is served.
     pub sandbox_endpoints: bool,
+    /// The operator credential (`X-Sandbox-Operator-Key`) the operator
+    /// endpoints require; `None` turns them off. Each operator action is
+    /// further scoped to the calling app's own users and merchants.
+    pub operator_key: Option<String>,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
     /// Lifetime of an access token, in seconds.
@@ -163,6 +173,7 @@ impl Default for Config {
             codes: CodeRules::default(),
             hash_cost: HashCost::PRODUCTION,
             sandbox_endpoints: true,
+            operator_key: None,
             body_limit: 64 * 1024,
             access_ttl_s: 900,
             refresh_ttl_s: 30 * 24 * 3600,
@@ -172,12 +183,23 @@ impl Default for Config {
     }
 }
 
+/// The operator credential of [`Config::for_tests`] (tests and harnesses
+/// send it as `X-Sandbox-Operator-Key`).
+pub const TEST_OPERATOR_KEY: &str = "op_sandbox_tests";
+
 impl Config {
-    /// Defaults with cheap password hashing, for tests and benchmarks.
+    /// Defaults with cheap password hashing and the operator endpoints on
+    /// (credential [`TEST_OPERATOR_KEY`]), for tests and benchmarks.
     pub fn for_tests() -> Config {
         Config {
             hash_cost: HashCost::TEST,
+            operator_key: Some(TEST_OPERATOR_KEY.to_owned()),
             ..Config::default()
         }
+    }
+
+    /// Whether the operator endpoints are served.
+    pub fn operator_endpoints(&self) -> bool {
+        self.sandbox_endpoints && self.operator_key.is_some()
     }
 }

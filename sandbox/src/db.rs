@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_refresh_replay.sql"),
     include_str!("../migrations/0004_qr_codes.sql"),
     include_str!("../migrations/0005_postings_without_account_index.sql"),
+    include_str!("../migrations/0006_trust.sql"),
 ];
 
 /// Errors opening the database.

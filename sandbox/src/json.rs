@@ -7,6 +7,93 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{StatusCode, header, request::Parts};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+/// For an optional field that, when present, must not be `null` (the schema
+/// gives it a type, not `[type, 'null']`): use with `#[serde(default,
+/// deserialize_with = "present")]`.
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// A JSON Schema `integer`: a number with no fractional part (`12` or
+/// `12.0`) that fits `T`; `12.5` is `wrong_type`, `1e21` for an `i64` is
+/// `invalid_value`.
+pub fn integer<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<T, D::Error> {
+    use serde::de::{Error, Unexpected};
+    let n = serde_json::Number::deserialize(d)?;
+    let out_of_range = || {
+        D::Error::invalid_value(
+            Unexpected::Other("a number out of range"),
+            &"an integer in range",
+        )
+    };
+    let whole = if let Some(i) = n.as_i64() {
+        i
+    } else if n.as_u64().is_some() {
+        return Err(out_of_range());
+    } else {
+        match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => f as i64,
+            Some(f) if f.fract() == 0.0 => return Err(out_of_range()),
+            Some(f) => return Err(D::Error::invalid_type(Unexpected::Float(f), &"an integer")),
+            None => {
+                return Err(D::Error::invalid_type(
+                    Unexpected::Other("number"),
+                    &"an integer",
+                ));
+            }
+        }
+    };
+    T::try_from(whole).map_err(|_| out_of_range())
+}
+
+/// [`integer`] for an optional field that is not nullable: use with
+/// `#[serde(default, deserialize_with = "optional_integer")]`.
+pub fn optional_integer<'de, D: Deserializer<'de>, T: TryFrom<i64>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    integer(d).map(Some)
+}
+
+/// serde's messages name Rust types (`expected u32`, `expected struct
+/// MoneyWire`); a client reads JSON types instead.
+fn json_types_only(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    while let Some(i) = rest.find("expected ") {
+        out.push_str(&rest[..i + "expected ".len()]);
+        rest = &rest[i + "expected ".len()..];
+        let word_end = |s: &str| s.find([' ', ',']).unwrap_or(s.len());
+        let (first, after) = rest.split_at(word_end(rest));
+        let replaced = match first {
+            "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64"
+            | "i128" | "isize" => Some(("an integer", after)),
+            "f32" | "f64" => Some(("a number", after)),
+            "struct" | "enum" => {
+                let after = after.trim_start();
+                let (_, tail) = after.split_at(word_end(after));
+                Some((
+                    if first == "struct" {
+                        "an object"
+                    } else {
+                        "one of its values"
+                    },
+                    tail,
+                ))
+            }
+            _ => None,
+        };
+        if let Some((text, tail)) = replaced {
+            out.push_str(text);
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
+}
 
 /// A JSON body parsed strictly, with the raw bytes kept for the
 /// idempotency fingerprint.
@@ -21,7 +108,7 @@ pub struct Json<T> {
 /// Maps a serde_json error to the most specific code.
 pub fn classify(err: &serde_json::Error) -> Problem {
     use serde_json::error::Category;
-    let msg = err.to_string();
+    let msg = json_types_only(&err.to_string());
     let code = match err.classify() {
         Category::Syntax | Category::Eof | Category::Io => ErrorCode::MalformedJson,
         Category::Data => {
@@ -112,6 +199,41 @@ mod tests {
             Ok(_) => panic!("accepted {body}"),
             Err(p) => p.code,
         }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Whole {
+        #[serde(deserialize_with = "integer")]
+        n: i64,
+        #[serde(default, deserialize_with = "optional_integer")]
+        m: Option<u32>,
+    }
+
+    #[test]
+    fn an_integral_float_is_an_integer_and_range_is_a_value_error() {
+        let w: Whole = parse(br#"{"n": 85746.0, "m": 3.0}"#).unwrap();
+        assert_eq!((w.n, w.m), (85746, Some(3)));
+        let code = |b: &str| parse::<Whole>(b.as_bytes()).unwrap_err().code;
+        assert_eq!(code(r#"{"n": 1.5}"#), ErrorCode::WrongType);
+        assert_eq!(code(r#"{"n": 1.345e21}"#), ErrorCode::InvalidValue);
+        assert_eq!(code(r#"{"n": 1, "m": -1}"#), ErrorCode::InvalidValue);
+        assert_eq!(code(r#"{"n": 1, "m": null}"#), ErrorCode::WrongType);
+    }
+
+    #[test]
+    fn error_details_name_json_types_not_rust_types() {
+        assert_eq!(
+            json_types_only("invalid type: string \"x\", expected u32 at line 1 column 9"),
+            "invalid type: string \"x\", expected an integer at line 1 column 9"
+        );
+        assert_eq!(
+            json_types_only("invalid type: null, expected struct MoneyWire at line 1"),
+            "invalid type: null, expected an object at line 1"
+        );
+        assert_eq!(
+            json_types_only("invalid type: integer `1`, expected a string"),
+            "invalid type: integer `1`, expected a string"
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod config;
 pub mod db;
 pub mod fees;
 pub mod fx;
+pub mod hashing;
 pub mod idempotency;
 pub mod json;
 pub mod ledger;
@@ -80,8 +81,19 @@ impl Sandbox {
             clock,
             config: Arc::new(config),
             sessions: Arc::default(),
+            hasher: Arc::default(),
         };
         let addr = listener.local_addr()?;
+        if state.config.operator_endpoints() {
+            tracing::warn!(
+                %addr,
+                "sandbox operator endpoints are ON (/v1/sandbox/*, POST /v1/merchants): \
+                 they need X-Api-Key and X-Sandbox-Operator-Key and act on that app's \
+                 users and merchants only"
+            );
+        } else {
+            tracing::info!(%addr, "sandbox operator endpoints are off");
+        }
         let (tx, rx) = oneshot::channel::<()>();
         let app = routes::router(state.clone());
         let listener = listener.tap_io(|tcp| {
@@ -158,6 +170,7 @@ pub fn run_cli(args: config::Args) -> ExitCode {
         };
         let config = Config {
             sandbox_endpoints: !args.no_sandbox_endpoints,
+            operator_key: args.operator_key.clone(),
             ..Config::default()
         };
         let sandbox = match Sandbox::start(listener, &args.db, config, Arc::new(SystemClock)).await

@@ -120,6 +120,7 @@ error_codes! {
     IdempotencyKeyReused = (422, "idempotency_key_reused", "The Idempotency-Key was used with a different request"),
     IdempotencyInProgress = (409, "idempotency_in_progress", "A request with this Idempotency-Key is still running"),
     SandboxDisabled = (404, "sandbox_disabled", "Sandbox-only endpoints are disabled on this server"),
+    InvalidOperatorKey = (401, "invalid_operator_key", "This operator endpoint needs the server's X-Sandbox-Operator-Key"),
     Internal = (500, "internal", "Internal server error"),
 }
 

@@ -9,7 +9,8 @@
 //! merchant codes this server issued (an altered or home-made code with a
 //! valid CRC is `payload_not_issued`), and a dynamic code is paid once.
 //! Users' receive codes are built by the client; paying one is a transfer
-//! to that user. Anything else that parses is somebody else's code
+//! to that user, and a user's dynamic code is paid once too
+//! (`paid_user_codes`). Anything else that parses is somebody else's code
 //! (`payload_foreign`); anything that does not parse is `payload_malformed`
 //! with the parser's kind, offset and field.
 
@@ -253,6 +254,45 @@ pub fn mark_paid(conn: &Connection, code: &ScannedCode, txn_id: &str) -> Result<
     if code.dynamic {
         conn.prepare_cached("UPDATE merchant_codes SET paid_by = ?2 WHERE payload_hash = ?1")?
             .execute([&code.hash, txn_id])?;
+    }
+    Ok(())
+}
+
+/// Checks that a user's dynamic (fixed-amount) receive code is not paid yet;
+/// static user codes stay payable. Users' codes are built on the phone, so
+/// the server learns of one when it is first paid.
+///
+/// # Errors
+/// `payload_already_paid`.
+pub fn check_user_code_unpaid(conn: &Connection, code: &ScannedCode) -> Result<(), Problem> {
+    if !code.dynamic {
+        return Ok(());
+    }
+    let paid: Option<String> = conn
+        .prepare_cached("SELECT paid_by FROM paid_user_codes WHERE payload_hash = ?1")?
+        .query_row([&code.hash], |r| r.get(0))
+        .optional()?;
+    match paid {
+        Some(txn) => Err(Problem::new(
+            ErrorCode::PayloadAlreadyPaid,
+            format!("this fixed-amount receive code was paid by {txn}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Records a user's dynamic receive code as paid by `txn_id`.
+pub fn mark_user_code_paid(
+    conn: &Connection,
+    code: &ScannedCode,
+    user_id: &str,
+    txn_id: &str,
+) -> Result<(), Problem> {
+    if code.dynamic {
+        conn.prepare_cached(
+            "INSERT INTO paid_user_codes (payload_hash, user_id, paid_by) VALUES (?1, ?2, ?3)",
+        )?
+        .execute([&code.hash, user_id, txn_id])?;
     }
     Ok(())
 }

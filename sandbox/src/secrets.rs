@@ -3,6 +3,7 @@
 
 use crate::config::HashCost;
 use argon2::{Algorithm, Argon2, Params, Version};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use subtle_eq::constant_time_eq;
 
@@ -61,6 +62,14 @@ pub enum HashError {
     /// The stored hash is not in our format.
     #[error("stored password hash is malformed")]
     Malformed,
+}
+
+/// HMAC-SHA256 of `data` under `key`, lower-case hex (`None` only if the
+/// key were refused, which HMAC never does: it takes keys of any length).
+pub fn hmac_sha256_hex(key: &[u8], data: &[u8]) -> Option<String> {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).ok()?;
+    mac.update(data);
+    Some(hex(&mac.finalize().into_bytes()))
 }
 
 /// Hashes a password with Argon2id; the result carries its parameters and

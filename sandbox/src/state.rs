@@ -1,9 +1,10 @@
-//! The state every handler shares: database, clock, configuration and the
-//! session cache.
+//! The state every handler shares: database, clock, configuration, the
+//! session cache and the password hasher.
 
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
+use crate::hashing::PasswordHasher;
 use crate::session_cache::SessionCache;
 use std::sync::Arc;
 
@@ -18,6 +19,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Valid API keys and access tokens, by digest.
     pub sessions: Arc<SessionCache>,
+    /// Argon2id hashing, bounded and counted.
+    pub hasher: Arc<PasswordHasher>,
 }
 
 impl AppState {

@@ -12,6 +12,7 @@ mod ledger_props;
 mod money;
 mod qr_payments;
 mod risk;
+mod sandbox_trust;
 mod wallet_canary;
 mod wallet_chaos;
 mod wallet_errors;

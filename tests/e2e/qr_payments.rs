@@ -202,9 +202,11 @@ async fn a_users_receive_code_is_a_transfer_by_payment_or_by_transfer() {
         )
         .await;
     assert_eq!(r.ok(201)["memo"], "dinner");
+    // A fixed-amount code is paid once (sandbox_trust): pay another by payload.
+    let bob_lunch = receive_code(&bob.user_id, Some(321), Some("lunch"));
     let r = alice
         .client
-        .post_idem("/v1/payments", json!({"payload": bob_dynamic}))
+        .post_idem("/v1/payments", json!({"payload": bob_lunch}))
         .await;
     assert_eq!(r.ok(201)["amount"]["amount"], "3.21");
 

@@ -64,6 +64,7 @@ impl TestServer {
             addr: self.sandbox.addr().to_string(),
             api_key: None,
             token: None,
+            operator_key: None,
         }
     }
 
@@ -187,6 +188,9 @@ pub struct Client {
     pub api_key: Option<String>,
     /// Bearer token.
     pub token: Option<String>,
+    /// `X-Sandbox-Operator-Key`, the server's operator credential
+    /// (`/v1/sandbox/*`, `POST /v1/merchants`).
+    pub operator_key: Option<String>,
 }
 
 impl Client {
@@ -194,6 +198,14 @@ impl Client {
     pub fn with_key(&self, key: &str) -> Client {
         Client {
             api_key: Some(key.to_owned()),
+            ..self.clone()
+        }
+    }
+
+    /// This client with the server's operator credential.
+    pub fn with_operator_key(&self, key: &str) -> Client {
+        Client {
+            operator_key: Some(key.to_owned()),
             ..self.clone()
         }
     }
@@ -223,6 +235,9 @@ impl Client {
         }
         if let Some(t) = &self.token {
             req.push_str(&format!("Authorization: Bearer {t}\r\n"));
+        }
+        if let Some(k) = &self.operator_key {
+            req.push_str(&format!("X-Sandbox-Operator-Key: {k}\r\n"));
         }
         for (k, v) in extra {
             req.push_str(&format!("{k}: {v}\r\n"));
@@ -337,7 +352,8 @@ pub struct UserSession {
 pub struct World {
     /// The server.
     pub server: TestServer,
-    /// A client carrying the app's API key.
+    /// A client carrying the app's API key (and the server's operator
+    /// credential, if it has one).
     pub app: Client,
     /// The app's API key.
     pub api_key: String,
@@ -362,7 +378,10 @@ impl World {
             .post("/v1/apps", json!({"name": "e2e"}))
             .await;
         let key = created.ok(201)["api_key"].as_str().unwrap().to_owned();
-        let app = server.client().with_key(&key);
+        let mut app = server.client().with_key(&key);
+        // The app's client also acts as the operator (outbox, merchants,
+        // sandbox actions) when the server has the operator endpoints on.
+        app.operator_key = server.sandbox.state().config.operator_key.clone();
         World {
             server,
             app,

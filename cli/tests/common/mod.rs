@@ -11,7 +11,7 @@ use std::time::Duration;
 use imwallet_protocol::money::Money;
 use imwallet_sandbox::Sandbox;
 use imwallet_sandbox::clock::SystemClock;
-use imwallet_sandbox::config::Config;
+use imwallet_sandbox::config::{Config, TEST_OPERATOR_KEY};
 use imwallet_sandbox::ledger::{LedgerStore, SqliteLedger};
 use serde_json::{Value, json};
 
@@ -64,6 +64,7 @@ impl Server {
         self.http
             .get(format!("{}{path}", self.url))
             .header("X-Api-Key", &self.api_key)
+            .header("X-Sandbox-Operator-Key", TEST_OPERATOR_KEY)
             .send()
             .await
             .unwrap()
@@ -72,11 +73,12 @@ impl Server {
             .unwrap()
     }
 
-    /// `POST path` with the app's key.
+    /// `POST path` with the app's key (and the operator credential).
     pub async fn post(&self, path: &str, body: Value) -> Value {
         self.http
             .post(format!("{}{path}", self.url))
             .header("X-Api-Key", &self.api_key)
+            .header("X-Sandbox-Operator-Key", TEST_OPERATOR_KEY)
             .json(&body)
             .send()
             .await
@@ -153,6 +155,7 @@ pub fn imwallet(args: &[&str]) -> Command {
         .env_remove("IMWALLET_API_KEY")
         .env_remove("IMWALLET_PASSWORD")
         .env_remove("IMWALLET_HOME")
+        .env_remove("IMWALLET_SANDBOX_OPERATOR_KEY")
         .stdin(Stdio::null());
     c
 }

@@ -1,13 +1,12 @@
 //! Verification codes, registration, login with a second factor, token
 //! refresh, logout, password reset and change, profile, self-freeze.
 
-use super::blocking;
 use crate::auth::{self, App, User};
 use crate::codes::{self, Destination, Purpose};
 use crate::idempotency::IdempotencyKey;
 use crate::json::Json;
 use crate::problem::{ErrorCode, Problem};
-use crate::secrets::{self, new_id, new_token, sha256_hex};
+use crate::secrets::{new_id, new_token, sha256_hex};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -92,7 +91,7 @@ pub struct CodeRequest {
 /// signed-in user's own phone or e-mail.
 pub async fn send_code(
     State(state): State<AppState>,
-    _app: App,
+    app: App,
     headers: HeaderMap,
     body: Json<CodeRequest>,
 ) -> Result<Response, Problem> {
@@ -127,7 +126,7 @@ pub async fn send_code(
                 }
             }
         };
-        codes::send(c, &state.config.codes, now, &dest, req.purpose)
+        codes::send(c, &state.config.codes, now, &dest, req.purpose, &app.id)
     })?;
     Ok((StatusCode::ACCEPTED, axum::Json(sent)).into_response())
 }
@@ -165,17 +164,9 @@ pub async fn register(
         }
     };
     check_password_strength(&req.password)?;
-    if state.db.read(|c| user_by_destination(c, &dest))?.is_some() {
-        return Err(Problem::of(ErrorCode::AlreadyRegistered));
-    }
-    let cost = state.config.hash_cost;
-    let password = req.password;
-    let hash = blocking(move || secrets::hash_password(&password, cost))
-        .await?
-        .map_err(Problem::internal)?;
     let now = state.now();
-    let user_id = new_id("usr");
-    let view = state.db.write(|c| {
+    // The cheap check first: a wrong code costs no Argon2id hash.
+    state.db.write(|c| {
         if user_by_destination(c, &dest)?.is_some() {
             return Err(Problem::of(ErrorCode::AlreadyRegistered));
         }
@@ -186,7 +177,16 @@ pub async fn register(
             dest.as_str(),
             Purpose::Register,
             &req.code,
-        )?;
+        )
+    })?;
+    let cost = state.config.hash_cost;
+    let password = req.password;
+    let hash = state.hasher.hash(password, cost).await?;
+    let user_id = new_id("usr");
+    let view = state.db.write(|c| {
+        if user_by_destination(c, &dest)?.is_some() {
+            return Err(Problem::of(ErrorCode::AlreadyRegistered));
+        }
         let (phone, email) = match &dest {
             Destination::Phone(p) => (Some(p.as_str()), None),
             Destination::Email(e) => (None, Some(e.as_str())),
@@ -214,47 +214,78 @@ pub struct Login {
     password: String,
 }
 
+fn locked_out(locked_until: i64, now: i64) -> Problem {
+    Problem::of(ErrorCode::LockedOut).with("retry_after_s", (locked_until - now + 999) / 1000)
+}
+
+/// Counts a login attempt before its password is checked, in one write:
+/// refuses a locked account, and locks one whose attempts in flight and
+/// failed exceed [`MAX_FAILED_LOGINS`]. Parallel guesses therefore get at
+/// most that many password checks, and at most that many run at once per
+/// account. Returns the stored hash, or `None` for an unknown identifier.
+fn reserve_login_attempt(
+    c: &Connection,
+    dest: &Destination,
+    now: i64,
+) -> Result<Option<(String, String)>, Problem> {
+    let Some(id) = user_by_destination(c, dest)? else {
+        return Ok(None);
+    };
+    let (hash, locked_until): (String, i64) = c.query_row(
+        "SELECT password_hash, locked_until FROM users WHERE id = ?1",
+        [&id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if locked_until > now {
+        return Err(locked_out(locked_until, now));
+    }
+    let attempts: i64 = c.query_row(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1 RETURNING failed_logins",
+        [&id],
+        |r| r.get(0),
+    )?;
+    if attempts > MAX_FAILED_LOGINS {
+        let until = now + LOCKOUT_S * 1000;
+        c.execute(
+            "UPDATE users SET failed_logins = 0, locked_until = ?2 WHERE id = ?1",
+            params![id, until],
+        )?;
+        return Err(locked_out(until, now).keeping_writes());
+    }
+    Ok(Some((id, hash)))
+}
+
 /// `POST /v1/auth/login`: checks the password, sends a `login` code and
-/// returns a ticket for the second step.
+/// returns a ticket for the second step. The attempt is counted before
+/// the password is checked ([`reserve_login_attempt`]) and the lock is
+/// checked again before a ticket is issued.
 pub async fn login(
     State(state): State<AppState>,
-    _app: App,
+    app: App,
     body: Json<Login>,
 ) -> Result<Response, Problem> {
     let req = body.value;
     let now = state.now();
     let dest =
         Destination::parse(&req.identifier).map_err(|_| Problem::of(ErrorCode::WrongPassword))?;
-    let found: Option<(String, String, i64)> = state.db.read(|c| {
-        let Some(id) = user_by_destination(c, &dest)? else {
-            return Ok(None);
-        };
-        Ok(Some(c.query_row(
-            "SELECT id, password_hash, locked_until FROM users WHERE id = ?1",
-            [&id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?))
-    })?;
-    let Some((user_id, hash, locked_until)) = found else {
+    let found = state.db.write(|c| reserve_login_attempt(c, &dest, now))?;
+    let Some((user_id, hash)) = found else {
         return Err(Problem::of(ErrorCode::WrongPassword));
     };
-    if locked_until > now {
-        return Err(Problem::of(ErrorCode::LockedOut)
-            .with("retry_after_s", (locked_until - now + 999) / 1000));
-    }
     let password = req.password;
-    let ok = blocking(move || secrets::verify_password(&password, &hash))
-        .await?
-        .map_err(Problem::internal)?;
+    let ok = state.hasher.verify(password, hash).await?;
     let ticket = new_token("lt");
     let out = state.db.write(|c| {
+        let (failed, locked_until): (i64, i64) = c.query_row(
+            "SELECT failed_logins, locked_until FROM users WHERE id = ?1",
+            [&user_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         if !ok {
-            let failed: i64 = c.query_row(
-                "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1 RETURNING failed_logins",
-                [&user_id],
-                |r| r.get(0),
-            )?;
             auth::record_event(c, &user_id, "login_failed", now)?;
+            if locked_until > now {
+                return Err(locked_out(locked_until, now).keeping_writes());
+            }
             if failed >= MAX_FAILED_LOGINS {
                 c.execute(
                     "UPDATE users SET failed_logins = 0, locked_until = ?2 WHERE id = ?1",
@@ -268,9 +299,13 @@ pub async fn login(
                 .with("attempts_left", MAX_FAILED_LOGINS - failed)
                 .keeping_writes());
         }
+        // Locked while this check ran (parallel wrong guesses): no ticket.
+        if locked_until > now {
+            return Err(locked_out(locked_until, now));
+        }
         c.execute("UPDATE users SET failed_logins = 0 WHERE id = ?1", [&user_id])?;
         let user_dest = user_destination(c, &user_id)?;
-        let sent = codes::send(c, &state.config.codes, now, &user_dest, Purpose::Login)?;
+        let sent = codes::send(c, &state.config.codes, now, &user_dest, Purpose::Login, &app.id)?;
         c.execute(
             "INSERT INTO login_tickets (hash, user_id, destination, expires_at) VALUES (?1, ?2, ?3, ?4)",
             params![sha256_hex(ticket.as_bytes()), user_id, user_dest.as_str(), sent.expires_at],
@@ -397,14 +432,22 @@ pub async fn password_reset(
         .db
         .read(|c| user_by_destination(c, &dest))?
         .ok_or(Problem::of(ErrorCode::UserNotFound))?;
+    let now = state.now();
+    // The cheap check first: a wrong code costs no Argon2id hash.
+    state.db.write(|c| {
+        codes::verify(
+            c,
+            &state.config.codes,
+            now,
+            dest.as_str(),
+            Purpose::ResetPassword,
+            &req.code,
+        )
+    })?;
     let cost = state.config.hash_cost;
     let password = req.new_password;
-    let hash = blocking(move || secrets::hash_password(&password, cost))
-        .await?
-        .map_err(Problem::internal)?;
-    let now = state.now();
+    let hash = state.hasher.hash(password, cost).await?;
     state.db.write(|c| {
-        codes::verify(c, &state.config.codes, now, dest.as_str(), Purpose::ResetPassword, &req.code)?;
         c.execute(
             "UPDATE users SET password_hash = ?2, failed_logins = 0, locked_until = 0 WHERE id = ?1",
             params![user_id, hash],
@@ -424,6 +467,8 @@ pub async fn me(State(state): State<AppState>, user: User) -> Result<axum::Json<
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileUpdate {
+    /// Required (`{}` is refused, not read as "clear the name"); `null` clears.
+    #[serde(deserialize_with = "Option::deserialize")]
     display_name: Option<String>,
 }
 
@@ -466,9 +511,7 @@ async fn check_user_password(
             |r| r.get(0),
         )?)
     })?;
-    blocking(move || secrets::verify_password(&password, &hash))
-        .await?
-        .map_err(Problem::internal)
+    state.hasher.verify(password, hash).await
 }
 
 /// Body of `POST /v1/me/password`.
@@ -492,9 +535,7 @@ pub async fn change_password(
     }
     let cost = state.config.hash_cost;
     let password = req.new_password;
-    let hash = blocking(move || secrets::hash_password(&password, cost))
-        .await?
-        .map_err(Problem::internal)?;
+    let hash = state.hasher.hash(password, cost).await?;
     let now = state.now();
     state.db.write(|c| {
         c.execute(
@@ -507,7 +548,8 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `POST /v1/me/freeze`: self-freeze (e.g. a stolen phone). Idempotent.
+/// `POST /v1/me/freeze`: self-freeze (e.g. a stolen phone); revokes the
+/// user's other sessions. Idempotent.
 pub async fn freeze(
     State(state): State<AppState>,
     user: User,
@@ -519,6 +561,9 @@ pub async fn freeze(
             [&user.id],
         )?;
         if changed > 0 {
+            // "My phone was stolen": every other session ends with the
+            // freeze; this one stays to unfreeze with the password.
+            auth::revoke_all(c, &user.id, Some(&user.family))?;
             auth::record_event(c, &user.id, "frozen", now)?;
         }
         profile(c, &user.id)

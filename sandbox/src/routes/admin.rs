@@ -1,12 +1,14 @@
 //! Sandbox-only operations that a real backend would do internally: the
 //! verification-code outbox, issuing coupons, reversals, completing
-//! withdrawals and reviewing risk holds. Disabled with
-//! `--no-sandbox-endpoints`.
+//! withdrawals and reviewing risk holds. Each needs the server's operator
+//! credential ([`Operator`]) and acts only on the calling app's own users
+//! and merchants: another app's transaction, hold or user is "not found".
+//! Off without `--operator-key` or with `--no-sandbox-endpoints`.
 
 use super::history::coupon_json;
 use super::moves::{add_points, settle_payment, settle_transfer};
-use super::{positive, sandbox_only};
-use crate::auth::App;
+use super::positive;
+use crate::auth::{self, Operator};
 use crate::idempotency::{self, IdempotencyKey, Reply, Request};
 use crate::json::{Json, Query};
 use crate::ledger::{AccountRef, Journal, LedgerError, LedgerStore, SqliteLedger, SystemAccount};
@@ -30,19 +32,19 @@ pub struct OutboxQuery {
     destination: Option<String>,
 }
 
-/// `GET /v1/sandbox/outbox`: the codes the sandbox "sent", newest first.
+/// `GET /v1/sandbox/outbox`: the codes the sandbox "sent" to the calling
+/// app's users (and to destinations it asked to register), newest first.
 pub async fn outbox(
     State(state): State<AppState>,
-    _app: App,
+    op: Operator,
     Query(q): Query<OutboxQuery>,
 ) -> Result<axum::Json<Value>, Problem> {
-    sandbox_only(&state)?;
     let messages = state.db.read(|c| {
         let mut stmt = c.prepare_cached(
             "SELECT channel, destination, purpose, code, sent_at FROM outbox
-             WHERE ?1 IS NULL OR destination = ?1 ORDER BY id DESC LIMIT 100",
+             WHERE app_id = ?2 AND (?1 IS NULL OR destination = ?1) ORDER BY id DESC LIMIT 100",
         )?;
-        let rows = stmt.query_map([&q.destination], |r| {
+        let rows = stmt.query_map(params![q.destination, op.app.id], |r| {
             Ok(json!({
                 "channel": r.get::<_, String>(0)?,
                 "destination": r.get::<_, String>(1)?,
@@ -64,19 +66,19 @@ pub struct NewCoupon {
     kind: String,
     #[serde(default)]
     amount_off: Option<MoneyWire>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_integer")]
     percent_off_bps: Option<u32>,
     min_spend: MoneyWire,
+    #[serde(deserialize_with = "crate::json::integer")]
     expires_at: i64,
 }
 
 /// `POST /v1/sandbox/coupons`: gives a user a coupon.
 pub async fn issue_coupon(
     State(state): State<AppState>,
-    _app: App,
+    op: Operator,
     body: Json<NewCoupon>,
 ) -> Result<(StatusCode, axum::Json<Value>), Problem> {
-    sandbox_only(&state)?;
     let req = body.value;
     let min_spend = imwallet_protocol::money::Money::try_from(&req.min_spend)?;
     if min_spend.is_negative() {
@@ -107,10 +109,7 @@ pub async fn issue_coupon(
     let id = new_id("cpn");
     let now = state.now();
     let view = state.db.write(|c| {
-        let exists: bool = c.query_row("SELECT COUNT(*) FROM users WHERE id = ?1", [&req.user_id], |r| {
-            r.get::<_, i64>(0).map(|n| n > 0)
-        })?;
-        if !exists {
+        if auth::app_of_user(c, &req.user_id)?.as_deref() != Some(op.app.id.as_str()) {
             return Err(Problem::of(ErrorCode::UserNotFound));
         }
         c.execute(
@@ -127,22 +126,41 @@ fn viewer(t: &Txn) -> String {
     t.user_id.clone().unwrap_or_default()
 }
 
-fn txn_or_404(c: &Connection, id: &str) -> Result<Txn, Problem> {
-    txns::load(c, id)?.ok_or(Problem::of(ErrorCode::TransactionNotFound))
+/// Whether every party of a transaction (user, counterparty, merchant)
+/// belongs to `app`.
+fn owned_by(c: &Connection, t: &Txn, app: &str) -> Result<bool, Problem> {
+    for user in [&t.user_id, &t.counterparty_user].into_iter().flatten() {
+        if auth::app_of_user(c, user)?.as_deref() != Some(app) {
+            return Ok(false);
+        }
+    }
+    if let Some(merchant) = &t.merchant_id
+        && auth::app_of_merchant(c, merchant)?.as_deref() != Some(app)
+    {
+        return Ok(false);
+    }
+    Ok(t.user_id.is_some() || t.merchant_id.is_some())
+}
+
+/// A transaction of the operator's app.
+fn txn_or_404(c: &Connection, op: &Operator, id: &str) -> Result<Txn, Problem> {
+    match txns::load(c, id)? {
+        Some(t) if owned_by(c, &t, &op.app.id)? => Ok(t),
+        _ => Err(Problem::of(ErrorCode::TransactionNotFound)),
+    }
 }
 
 /// Runs a sandbox-only, body-less admin operation of the app under its
 /// `Idempotency-Key`.
 fn run_admin(
     state: &AppState,
-    app: &App,
+    operator: &Operator,
     key: &IdempotencyKey,
     route: &str,
     op: impl FnOnce(&Connection) -> Result<Reply, Problem>,
 ) -> Result<Response, Problem> {
-    sandbox_only(state)?;
     let request = Request {
-        app: &app.id,
+        app: &operator.app.id,
         user: None,
         route,
         body: b"",
@@ -155,13 +173,13 @@ fn run_admin(
 /// transaction. Refused if it would overdraw a wallet or merchant.
 pub async fn reverse(
     State(state): State<AppState>,
-    app: App,
+    op: Operator,
     key: IdempotencyKey,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let route = format!("POST /v1/sandbox/transactions/{id}/reverse");
-    run_admin(&state, &app, &key, &route, |c| {
-        let t = txn_or_404(c, &id)?;
+    run_admin(&state, &op, &key, &route, |c| {
+        let t = txn_or_404(c, &op, &id)?;
         if t.status == "reversed" || t.reversed_by.is_some() {
             return Err(Problem::of(ErrorCode::AlreadyReversed));
         }
@@ -214,13 +232,13 @@ pub async fn reverse(
 /// reached the card.
 pub async fn complete_withdrawal(
     State(state): State<AppState>,
-    app: App,
+    op: Operator,
     key: IdempotencyKey,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let route = format!("POST /v1/sandbox/withdrawals/{id}/complete");
-    run_admin(&state, &app, &key, &route, |c| {
-        let t = txn_or_404(c, &id)?;
+    run_admin(&state, &op, &key, &route, |c| {
+        let t = txn_or_404(c, &op, &id)?;
         if t.kind != "withdrawal" {
             return Err(Problem::of(ErrorCode::TransactionNotFound));
         }
@@ -236,14 +254,14 @@ pub async fn complete_withdrawal(
         );
         SqliteLedger::new(c).post(&journal, now)?;
         txns::set_status(c, &t.id, "completed", None, now)?;
-        let t = txn_or_404(c, &id)?;
+        let t = txn_or_404(c, &op, &id)?;
         Ok(Reply::ok(txns::view(c, &t, &viewer(&t))?))
     })
 }
 
-fn held(c: &Connection, id: &str) -> Result<Txn, Problem> {
+fn held(c: &Connection, op: &Operator, id: &str) -> Result<Txn, Problem> {
     match txns::load(c, id)? {
-        Some(t) if t.status == "held" => Ok(t),
+        Some(t) if t.status == "held" && owned_by(c, &t, &op.app.id)? => Ok(t),
         _ => Err(Problem::of(ErrorCode::HoldNotFound)),
     }
 }
@@ -252,13 +270,13 @@ fn held(c: &Connection, id: &str) -> Result<Txn, Problem> {
 /// approves; the held funds complete the original operation.
 pub async fn release_hold(
     State(state): State<AppState>,
-    app: App,
+    op: Operator,
     key: IdempotencyKey,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let route = format!("POST /v1/sandbox/risk/holds/{id}/release");
-    run_admin(&state, &app, &key, &route, |c| {
-        let t = held(c, &id)?;
+    run_admin(&state, &op, &key, &route, |c| {
+        let t = held(c, &op, &id)?;
         let cur = t.amount()?.currency;
         let now = state.now();
         let source = AccountRef::system(SystemAccount::RiskHold, cur);
@@ -273,7 +291,7 @@ pub async fn release_hold(
             settle_transfer(c, &t, &journal_id, source, now)?;
         }
         txns::set_status(c, &t.id, "completed", None, now)?;
-        let t = txn_or_404(c, &id)?;
+        let t = txn_or_404(c, &op, &id)?;
         Ok(Reply::ok(txns::view(c, &t, &viewer(&t))?))
     })
 }
@@ -282,13 +300,13 @@ pub async fn release_hold(
 /// refuses; funds, points and coupon go back to the user.
 pub async fn reject_hold(
     State(state): State<AppState>,
-    app: App,
+    op: Operator,
     key: IdempotencyKey,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let route = format!("POST /v1/sandbox/risk/holds/{id}/reject");
-    run_admin(&state, &app, &key, &route, |c| {
-        let t = held(c, &id)?;
+    run_admin(&state, &op, &key, &route, |c| {
+        let t = held(c, &op, &id)?;
         let ledger = SqliteLedger::new(c);
         let original = ledger.journal(&t.id)?;
         let now = state.now();
@@ -303,7 +321,7 @@ pub async fn reject_hold(
             )?;
         }
         txns::set_status(c, &t.id, "rejected", None, now)?;
-        let t = txn_or_404(c, &id)?;
+        let t = txn_or_404(c, &op, &id)?;
         Ok(Reply::ok(txns::view(c, &t, &viewer(&t))?))
     })
 }

@@ -11,7 +11,7 @@ use crate::auth::{self, User};
 use crate::codes::{self, Purpose};
 use crate::json::Json;
 use crate::problem::{ErrorCode, Problem};
-use crate::secrets::{new_id, sha256_hex};
+use crate::secrets::{hmac_sha256_hex, new_id};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -121,7 +121,9 @@ pub fn active_card(conn: &Connection, user_id: &str, card_id: &str) -> Result<St
 #[serde(deny_unknown_fields)]
 pub struct BindCard {
     number: String,
+    #[serde(deserialize_with = "crate::json::integer")]
     expiry_month: u32,
+    #[serde(deserialize_with = "crate::json::integer")]
     expiry_year: u32,
     holder_name: String,
 }
@@ -160,10 +162,10 @@ pub async fn bind(
         NO_FUNDS_CARD => "insufficient_funds",
         _ => "ok",
     };
-    let fingerprint = sha256_hex(format!("{}:{number}", user.id).as_bytes());
     let card_id = new_id("card");
     let view = state.db.write(|c| {
         auth::require_active(c, &user.id)?;
+        let fingerprint = card_fingerprint(c, &user.id, &number)?;
         let exists: Option<String> = c
             .query_row(
                 "SELECT id FROM cards WHERE user_id = ?1 AND fingerprint = ?2 AND status != 'removed'",
@@ -175,7 +177,7 @@ pub async fn bind(
             return Err(Problem::of(ErrorCode::CardAlreadyBound));
         }
         let dest = user_destination(c, &user.id)?;
-        codes::send(c, &state.config.codes, now, &dest, Purpose::BindCard)?;
+        codes::send(c, &state.config.codes, now, &dest, Purpose::BindCard, &user.app.id)?;
         c.execute(
             "INSERT INTO cards (id, user_id, fingerprint, brand, bank, last4, exp_month, exp_year, holder, behavior, status, created_at)
              VALUES (?1, ?2, ?3, ?4, 'Sandbox Bank', ?5, ?6, ?7, ?8, ?9, 'pending_verification', ?10)",
@@ -195,6 +197,18 @@ pub async fn bind(
         card_json(c, &card_id)
     })?;
     Ok((StatusCode::CREATED, axum::Json(view)))
+}
+
+/// Recognises a card bound twice by one user: an HMAC-SHA256 of user id and
+/// card number under the server's `card_fingerprint` secret (migration
+/// 0006), so the stored value next to `last4` cannot be brute-forced back
+/// into the number without that secret.
+fn card_fingerprint(c: &Connection, user_id: &str, number: &str) -> Result<String, Problem> {
+    let key: Vec<u8> = c
+        .prepare_cached("SELECT value FROM server_secrets WHERE name = 'card_fingerprint'")?
+        .query_row([], |r| r.get(0))?;
+    hmac_sha256_hex(&key, format!("{user_id}:{number}").as_bytes())
+        .ok_or_else(|| Problem::internal("the card fingerprint key was refused"))
 }
 
 /// Body of `POST /v1/cards/{card_id}/verify`.

@@ -128,21 +128,3 @@ pub fn positive(wire: &MoneyWire) -> Result<Money, Problem> {
     }
     Ok(money)
 }
-
-/// Fails with `sandbox_disabled` when sandbox-only endpoints are off.
-pub fn sandbox_only(state: &AppState) -> Result<(), Problem> {
-    if state.config.sandbox_endpoints {
-        Ok(())
-    } else {
-        Err(Problem::of(ErrorCode::SandboxDisabled))
-    }
-}
-
-/// Runs blocking work (password hashing) off the async workers.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, Problem> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(Problem::internal)
-}

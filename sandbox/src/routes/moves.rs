@@ -53,7 +53,7 @@ pub struct QuoteRequest {
     amount: MoneyWire,
     #[serde(default)]
     coupon_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_integer")]
     points: Option<i64>,
 }
 
@@ -214,7 +214,7 @@ pub struct PayRequest {
     amount: Option<MoneyWire>,
     #[serde(default)]
     coupon_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_integer")]
     points: Option<i64>,
     #[serde(default)]
     memo: Option<String>,
@@ -467,7 +467,10 @@ pub async fn pay(
                     Payee::User(id) => {
                         let amount = code.amount_to_pay(requested)?;
                         let to = existing_user(c, id)?;
-                        post_transfer(c, &state, &user.id, to, amount, memo)?
+                        qr::check_user_code_unpaid(c, code)?;
+                        let t = post_transfer(c, &state, &user.id, to.clone(), amount, memo)?;
+                        qr::mark_user_code_paid(c, code, &to, &t.id)?;
+                        t
                     }
                 }
             }
@@ -507,12 +510,13 @@ fn existing_user(conn: &Connection, id: &str) -> Result<String, Problem> {
         .ok_or(Problem::of(ErrorCode::RecipientNotFound))
 }
 
-/// The recipient's user id and, for a receive code, its reference.
+/// The recipient's user id and, for a receive code, the scanned code (its
+/// reference is the default memo; a dynamic one is marked paid).
 fn resolve_recipient(
     conn: &Connection,
     to: &Recipient,
     amount: Money,
-) -> Result<(String, Option<String>), Problem> {
+) -> Result<(String, Option<qr::ScannedCode>), Problem> {
     let found = match (&to.phone, &to.email, &to.user_id, &to.receive_code) {
         (Some(p), None, None, None) => user_by_destination(conn, &Destination::phone(p)?)?,
         (None, Some(e), None, None) => user_by_destination(conn, &Destination::email(e)?)?,
@@ -529,7 +533,9 @@ fn resolve_recipient(
                 ));
             };
             code.amount_to_pay(Some(amount))?;
-            return Ok((existing_user(conn, id)?, code.reference));
+            let to = existing_user(conn, id)?;
+            qr::check_user_code_unpaid(conn, &code)?;
+            return Ok((to, Some(code)));
         }
         _ => {
             return Err(Problem::new(
@@ -636,9 +642,15 @@ pub async fn transfer(
     };
     idempotency::run_async(&state, &key, request, |c| {
         gate(c, &state, &user.id)?;
-        let (to, reference) = resolve_recipient(c, &req.to, amount)?;
-        let memo = req.memo.clone().or(reference);
-        let t = post_transfer(c, &state, &user.id, to, amount, memo)?;
+        let (to, code) = resolve_recipient(c, &req.to, amount)?;
+        let memo = req
+            .memo
+            .clone()
+            .or_else(|| code.as_ref().and_then(|c| c.reference.clone()));
+        let t = post_transfer(c, &state, &user.id, to.clone(), amount, memo)?;
+        if let Some(code) = &code {
+            qr::mark_user_code_paid(c, code, &to, &t.id)?;
+        }
         reply(c, &t, &user.id)
     })
     .await

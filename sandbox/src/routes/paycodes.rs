@@ -24,8 +24,9 @@ use serde_json::{Value, json};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProvisionRequest {
-    /// Rotate this device's secret; absent = register a new device.
-    #[serde(default)]
+    /// Rotate this device's secret; absent = register a new device
+    /// (`null` is refused: the schema says string).
+    #[serde(default, deserialize_with = "crate::json::present")]
     device_id: Option<String>,
 }
 
