@@ -265,38 +265,6 @@ fn bench_store(c: &mut Criterion) {
     });
     g.finish();
 
-    // What the product does: history sync writes pages of at most
-    // HISTORY_PAGE rows, one transaction each (a per-batch cache helps the
-    // encrypted side less here).
-    let m = ab(
-        21,
-        || {
-            let dir = tempfile::tempdir().unwrap();
-            let v = new_vault(dir.path());
-            let t = v.transactions().unwrap();
-            timed(|| {
-                for page in recs.chunks(HISTORY_PAGE) {
-                    t.upsert_many(page).unwrap();
-                }
-            })
-        },
-        || {
-            let dir = tempfile::tempdir().unwrap();
-            let mut p = Plain::create(&dir.path().join("plain.db"));
-            timed(|| {
-                for page in recs.chunks(HISTORY_PAGE) {
-                    p.insert(page);
-                }
-            })
-        },
-    );
-    report(
-        "insert 100k rows (pages of 200)",
-        "us/row",
-        ROWS as f64,
-        &m,
-        1.2,
-    );
     let f = filled(&recs);
     let t = f.vault.transactions().unwrap();
     let mut g = c.benchmark_group("history_lookup_10k_random");
@@ -397,26 +365,32 @@ fn report(what: &str, per: &str, n: f64, m: &Ab, goal: f64) {
     );
 }
 
+/// 21 paired rounds of writing `recs` into a fresh encrypted vault and a
+/// fresh plaintext database, `page` rows per transaction.
+fn inserts(recs: &[TransactionRecord], page: usize) -> Ab {
+    ab(
+        21,
+        || {
+            let dir = tempfile::tempdir().unwrap();
+            let v = new_vault(dir.path());
+            let t = v.transactions().unwrap();
+            timed(|| recs.chunks(page).for_each(|p| t.upsert_many(p).unwrap()))
+        },
+        || {
+            let dir = tempfile::tempdir().unwrap();
+            let mut plain = Plain::create(&dir.path().join("plain.db"));
+            timed(|| recs.chunks(page).for_each(|p| plain.insert(p)))
+        },
+    )
+}
+
 fn ratios(_c: &mut Criterion) {
     let recs = records();
     let ids = lookup_ids(&recs);
     println!(
         "\n== encrypted store vs plaintext SQLite, interleaved A/B, median of paired ratios =="
     );
-    let m = ab(
-        21,
-        || {
-            let dir = tempfile::tempdir().unwrap();
-            let v = new_vault(dir.path());
-            let t = v.transactions().unwrap();
-            timed(|| t.upsert_many(&recs).unwrap())
-        },
-        || {
-            let dir = tempfile::tempdir().unwrap();
-            let mut p = Plain::create(&dir.path().join("plain.db"));
-            timed(|| p.insert(&recs))
-        },
-    );
+    let m = inserts(&recs, ROWS);
     report(
         "insert 100k rows (1 transaction)",
         "us/row",
@@ -433,28 +407,7 @@ fn ratios(_c: &mut Criterion) {
     // What the product does: history sync writes pages of at most
     // HISTORY_PAGE rows, one transaction each (a per-batch cache helps the
     // encrypted side less here).
-    let m = ab(
-        21,
-        || {
-            let dir = tempfile::tempdir().unwrap();
-            let v = new_vault(dir.path());
-            let t = v.transactions().unwrap();
-            timed(|| {
-                for page in recs.chunks(HISTORY_PAGE) {
-                    t.upsert_many(page).unwrap();
-                }
-            })
-        },
-        || {
-            let dir = tempfile::tempdir().unwrap();
-            let mut p = Plain::create(&dir.path().join("plain.db"));
-            timed(|| {
-                for page in recs.chunks(HISTORY_PAGE) {
-                    p.insert(page);
-                }
-            })
-        },
-    );
+    let m = inserts(&recs, HISTORY_PAGE);
     report(
         "insert 100k rows (pages of 200)",
         "us/row",
