@@ -24,10 +24,37 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "unit, property, doc and end-to-end tests"
 cargo test --workspace --locked
 
+# The shipped Argon2id path (AVX2, chosen only when optimised for speed)
+# exists only in optimised builds: run the KDF crate's reference tests in
+# the shipping profile itself. On a CPU without AVX2 they fail, unless
+# IMWALLET_KDF_NO_AVX2=accept says so knowingly (then they print IGNORED).
+step "KDF reference tests, shipping (release) profile"
+cargo test --locked --profile release -p imwallet-kdf
+
+# Every benchmark must at least build and link on a fresh clone (a bench
+# whose C baseline is missing builds anyway and says what to install when
+# run).
+step "benchmarks build and link (bench profile)"
+cargo bench --workspace --locked --no-run
+
+step "fuzz targets build"
+if cargo +nightly fuzz --version >/dev/null 2>&1; then
+  (cd fuzz && cargo +nightly fuzz build)
+elif cargo +nightly --version >/dev/null 2>&1; then
+  echo "cargo-fuzz missing (cargo install cargo-fuzz): fuzz targets only type-checked, not built with sanitizers"
+  cargo +nightly check --locked --manifest-path fuzz/Cargo.toml --target-dir "${CARGO_TARGET_DIR:-target}/fuzz"
+else
+  echo "fuzz targets NOT built: needs a nightly toolchain and cargo-fuzz (rustup toolchain install nightly; cargo install cargo-fuzz)"
+fi
+
 # Extra suites (bindings from other languages, benchmarks compile, ...):
 # each scripts/test.d/NN-name.sh runs in order and must exit 0.
-for extra in scripts/test.d/*.sh; do
-  [ -e "$extra" ] || continue
+extras=(scripts/test.d/*.sh)
+if [ ! -e "${extras[0]}" ]; then
+  echo "no suite in scripts/test.d: the language bindings would go untested" >&2
+  exit 1
+fi
+for extra in "${extras[@]}"; do
   step "$extra"
   bash "$extra"
 done

@@ -202,7 +202,7 @@ fn fast_retries() -> RetryPolicy {
 #[tokio::test]
 async fn a_5xx_is_retried_with_the_same_idempotency_key_until_it_succeeds() {
     let server = FaultServer::start(Arc::new(|_, n| match n {
-        0 => problem(503, "unavailable"),
+        0 => problem(500, "internal"),
         1 => Action::Respond {
             status: 502,
             headers: vec![],
@@ -385,7 +385,7 @@ async fn concurrent_expired_calls_share_one_refresh() {
         }
         match seen.header("authorization") {
             Some("Bearer at_new") => json_response(200, json!({"ok": true})),
-            _ => problem(401, "token_expired"),
+            _ => problem(401, "invalid_token"),
         }
     }))
     .await;
@@ -434,7 +434,7 @@ async fn a_lost_refresh_response_is_retried_under_the_same_key() {
         }
         match seen.header("authorization") {
             Some("Bearer at2") => json_response(200, json!({"ok": true})),
-            _ => problem(401, "token_expired"),
+            _ => problem(401, "invalid_token"),
         }
     }))
     .await;
@@ -461,7 +461,7 @@ async fn a_revoked_refresh_clears_the_session() {
         if seen.path == "/v1/auth/refresh" {
             problem(401, "refresh_token_reused")
         } else {
-            problem(401, "token_expired")
+            problem(401, "invalid_token")
         }
     }))
     .await;

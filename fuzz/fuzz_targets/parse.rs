@@ -11,9 +11,12 @@ fuzz_target!(|data: &[u8]| {
     };
     match parse(s) {
         Ok(p) => {
+            // Serialise the JSON tree for real and build the owned summary.
             let tree: Json<'_> = p.to_json();
-            let _ = tree;
-            let _ = p.format().as_str();
+            let text = serde_json::to_string(&tree).expect("a parsed payload serialises");
+            assert!(text.starts_with('{'), "JSON object expected: {text}");
+            let summary = p.summary();
+            let _ = (summary, p.format().as_str());
         }
         Err(e) => {
             // Offsets always point into (or just past) the input.

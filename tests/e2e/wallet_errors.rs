@@ -244,21 +244,39 @@ async fn a_risk_hold_is_typed_and_the_held_transaction_is_kept() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_payloads_are_typed_and_never_reach_the_server() {
     let world = journey_world(true).await;
+    // The wallet talks to the sandbox only through this proxy, which counts
+    // every request: a refused payload must not cause a single one.
+    let proxy = ChaosProxy::start(world.server.sandbox.addr())
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (wallet, _, _) = funded(&world, dir.path(), 10_000).await;
-    let rows = world.server.row_counts();
+    let wallet = open_wallet_at(&world, dir.path(), &proxy.base_url());
+    let phone = world.phone();
+    sign_up(&world, &wallet, &phone, "Tester").await;
+    let card = bind_card(&world, &wallet, &phone, "4242424242424242").await;
+    wallet.top_up(card, yuan(10_000)).await.unwrap();
+    assert!(proxy.requests() > 0, "the wallet goes through the proxy");
+    // A merchant code with one character changed: the CRC catches it.
+    let (_, merchant_code) = imwallet_tests::wallet::merchant_with_code(&world, "Tea").await;
+    let mut broken = merchant_code.into_bytes();
+    let i = broken.iter().position(|b| *b == b'T').unwrap();
+    broken[i] = b'X';
     let cases = [
-        ("hello", "unsupported_format"),
-        ("000201010211", "missing_field"),
+        ("hello".to_owned(), "unsupported_format"),
+        ("000201010211".to_owned(), "missing_field"),
         (
-            "bitcoin:1BoatSLRHtKNngkdXEeobR76b53LETtpyT?amount=1",
+            "bitcoin:1BoatSLRHtKNngkdXEeobR76b53LETtpyT?amount=1".to_owned(),
             "not_payable",
         ),
+        (String::from_utf8(broken).unwrap(), "crc_mismatch"),
     ];
+    let balance = wallet.balance(Currency::Cny).await.unwrap();
+    let rows = world.server.row_counts();
     for (payload, kind) in cases {
+        let before = proxy.requests();
         let err = wallet
             .pay(PayRequest {
-                payload: payload.into(),
+                payload: payload.clone(),
                 amount: Some(yuan(100)),
                 ..PayRequest::default()
             })
@@ -268,27 +286,14 @@ async fn invalid_payloads_are_typed_and_never_reach_the_server() {
             matches!(&err, WalletError::InvalidPayload { kind: k, .. } if k == kind),
             "{payload}: {err:?}"
         );
+        assert_eq!(
+            proxy.requests(),
+            before,
+            "{payload}: a refused payload reached the server"
+        );
     }
-    // A merchant code with one character changed: the CRC catches it.
-    let (_, payload) = imwallet_tests::wallet::merchant_with_code(&world, "Tea").await;
-    assert_eq!(world.server.row_counts().len(), rows.len());
-    let rows = world.server.row_counts();
-    let mut broken = payload.clone().into_bytes();
-    let i = broken.iter().position(|b| *b == b'T').unwrap();
-    broken[i] = b'X';
-    let err = wallet
-        .pay(PayRequest {
-            payload: String::from_utf8(broken).unwrap(),
-            amount: Some(yuan(100)),
-            ..PayRequest::default()
-        })
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, WalletError::InvalidPayload { kind, .. } if kind == "crc_mismatch"),
-        "{err:?}"
-    );
     assert_eq!(world.server.row_counts(), rows, "nothing was written");
+    assert_eq!(wallet.balance(Currency::Cny).await.unwrap(), balance);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

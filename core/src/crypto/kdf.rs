@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use argon2::{Algorithm, Argon2, Block, Params, Version};
+use imwallet_kdf::{Cost, Workspace};
 use zeroize::Zeroizing;
 
 use super::CryptoError;
@@ -42,10 +42,12 @@ impl KdfParams {
         self.m_kib >= other.m_kib && self.t >= other.t && self.p >= other.p
     }
 
-    fn argon2(&self) -> Result<Argon2<'static>, CryptoError> {
-        let params =
-            Params::new(self.m_kib, self.t, self.p, Some(32)).map_err(|_| CryptoError::Kdf)?;
-        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    fn cost(&self) -> Cost {
+        Cost {
+            m_kib: self.m_kib,
+            t: self.t,
+            p: self.p,
+        }
     }
 }
 
@@ -117,16 +119,10 @@ pub fn derive_kek(
 
 /// Argon2 working memory kept between derivations, so repeated hashing
 /// (calibration, benchmarks) skips the allocation and page faults. Wiped on
-/// drop.
-#[derive(Default)]
+/// drop (by [`imwallet_kdf::Workspace`]).
+#[derive(Debug, Default)]
 pub struct KdfWorkspace {
-    blocks: Vec<Block>,
-}
-
-impl std::fmt::Debug for KdfWorkspace {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "KdfWorkspace({} blocks)", self.blocks.len())
-    }
+    inner: Workspace,
 }
 
 impl KdfWorkspace {
@@ -135,54 +131,20 @@ impl KdfWorkspace {
         Self::default()
     }
 
-    /// Derives a key, reusing this workspace's memory.
+    /// Derives a key, reusing this workspace's memory, with the fastest
+    /// correct Argon2id of this build and CPU
+    /// ([`imwallet_kdf::Implementation::selected`]).
     pub fn derive(
         &mut self,
         password: &Password,
         salt: &[u8],
         params: &KdfParams,
     ) -> Result<SecretKey, CryptoError> {
-        let argon = params.argon2()?;
-        let needed = argon.params().block_count();
-        if self.blocks.len() < needed {
-            self.blocks.resize(needed, Block::default());
-        }
         let mut out = Zeroizing::new([0u8; 32]);
-        // x86_64 with AVX2 (checked at run time): the hand-vectorised
-        // compression; anything else, or anything it does not cover: the
-        // `argon2` crate. Both compute the same Argon2id. Unoptimised
-        // (debug) builds take the crate, which is built optimised as a
-        // dependency: intrinsics at opt-level 0 are ~15x slower and made
-        // every test unlock cost seconds. The AVX2 path is still checked
-        // against the crate by its own tests in every build.
-        #[cfg(all(target_arch = "x86_64", not(debug_assertions)))]
-        if super::argon2_avx2::hash(
-            password.as_bytes(),
-            salt,
-            (params.m_kib, params.t, params.p),
-            needed,
-            &mut self.blocks,
-            &mut out,
-        ) {
-            return Ok(SecretKey::from_bytes(*out));
-        }
-        argon
-            .hash_password_into_with_memory(
-                password.as_bytes(),
-                salt,
-                out.as_mut(),
-                &mut self.blocks[..needed],
-            )
+        self.inner
+            .derive(password.as_bytes(), salt, params.cost(), &mut out)
             .map_err(|_| CryptoError::Kdf)?;
         Ok(SecretKey::from_bytes(*out))
-    }
-}
-
-impl Drop for KdfWorkspace {
-    fn drop(&mut self) {
-        // Volatile writes: plain stores to memory about to be freed may be
-        // optimised away.
-        zeroize::Zeroize::zeroize(&mut self.blocks);
     }
 }
 

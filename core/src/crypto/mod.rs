@@ -7,8 +7,6 @@
 //! This module does no I/O: the [`crate::store`] module decides what is kept
 //! where. Every error is a [`CryptoError`] whose message carries no data.
 
-#[cfg(target_arch = "x86_64")]
-mod argon2_avx2;
 pub mod envelope;
 pub mod error;
 pub mod kdf;

@@ -143,3 +143,41 @@ fn sigkill_at_random_moments_never_corrupts_or_loses_acknowledged_writes() {
     eprintln!("crash test: {ROUNDS} rounds, {total_acked} acknowledged writes verified");
     assert!(total_acked > 0, "the child never got to write");
 }
+
+/// A SIGKILL test cannot tell `synchronous=FULL` from `OFF` (the OS keeps
+/// the page cache), so the durability setting itself is asserted: the
+/// money database (`vault.db`: outbox, keys) commits with FULL on every
+/// connection the vault opens, in WAL mode; the rebuildable cache may use
+/// NORMAL.
+#[test]
+fn the_vault_database_commits_with_synchronous_full() {
+    use imwallet_core::store::VaultPaths;
+    use imwallet_core::store::db::Database;
+
+    let dir = tempfile::tempdir().unwrap();
+    let paths = VaultPaths::in_dir(dir.path());
+    assert_eq!(
+        paths.main.file_name().and_then(|n| n.to_str()),
+        Some("vault.db")
+    );
+    let (db, _) = Database::open(&paths, 2, 0).unwrap();
+    let on_writer = db
+        .write(|tx| {
+            let sync: i64 = tx.pragma_query_value(Some("main"), "synchronous", |r| r.get(0))?;
+            let cache: i64 = tx.pragma_query_value(Some("cache"), "synchronous", |r| r.get(0))?;
+            let journal: String =
+                tx.pragma_query_value(Some("main"), "journal_mode", |r| r.get(0))?;
+            Ok((sync, cache, journal))
+        })
+        .unwrap();
+    // SQLite's codes: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.
+    assert_eq!(
+        on_writer,
+        (2, 1, "wal".to_owned()),
+        "writer (main, cache, journal)"
+    );
+    let on_reader: i64 = db
+        .read(|c| Ok(c.pragma_query_value(Some("main"), "synchronous", |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(on_reader, 2, "reader");
+}

@@ -162,31 +162,76 @@ fn oracle_fee(gross: i64, rate_bps: u32, min_fee: i64) -> Option<i64> {
     i64::try_from(fee).ok()
 }
 
+/// Gross amounts mixed so every branch of [`FeeRule::fee_for`] is drawn:
+/// small amounts (where the minimum fee applies or exceeds the amount),
+/// everyday amounts and the whole `i64` range (overflow of the product).
+fn any_gross() -> impl Strategy<Value = i64> {
+    prop_oneof![1i64..=2_000, 1i64..=100_000_000, 1..=i64::MAX]
+}
+
+/// Which rule decided a fee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FeeBranch {
+    /// The rate times the amount, rounded.
+    Rate,
+    /// The minimum fee, above the rounded rate.
+    Minimum,
+    /// Refused: the fee would exceed the amount.
+    ExceedsAmount,
+}
+
+#[test]
+fn fee_plus_net_is_gross_and_matches_the_rational_oracle_in_every_branch() {
+    use proptest::test_runner::{Config, TestRunner};
+    let hits = std::cell::RefCell::new([0u32; 3]);
+    let mut runner = TestRunner::new(Config::with_cases(2_000));
+    let strategy = (
+        any_gross(),
+        0u32..=10_000,
+        prop_oneof![0i64..=1_000, 0i64..1_000_000],
+        any_currency(),
+    );
+    runner
+        .run(&strategy, |(gross, rate_bps, min_fee, currency)| {
+            let rule = FeeRule::new(rate_bps, min_fee).unwrap();
+            let gross_money = Money::new(gross, currency);
+            let branch = match (
+                rule.split(gross_money),
+                oracle_fee(gross, rate_bps, min_fee),
+            ) {
+                (Ok(split), Some(expected)) => {
+                    prop_assert_eq!(split.fee.minor, expected);
+                    prop_assert_eq!(split.fee.checked_add(split.net), Ok(gross_money));
+                    prop_assert!(split.net.minor >= 0);
+                    let by_rate = (i128::from(gross) * i128::from(rate_bps) + 5_000) / 10_000;
+                    if i128::from(min_fee) > by_rate {
+                        FeeBranch::Minimum
+                    } else {
+                        FeeBranch::Rate
+                    }
+                }
+                (Err(MoneyError::FeeExceedsAmount), None) => FeeBranch::ExceedsAmount,
+                (got, expected) => {
+                    prop_assert!(false, "got {:?}, oracle {:?}", got, expected);
+                    unreachable!()
+                }
+            };
+            hits.borrow_mut()[branch as usize] += 1;
+            Ok(())
+        })
+        .unwrap();
+    let [rate, minimum, exceeds] = hits.into_inner();
+    assert!(
+        rate > 0 && minimum > 0 && exceeds > 0,
+        "every branch must be drawn: rate {rate}, minimum {minimum}, exceeds amount {exceeds}"
+    );
+}
+
 proptest! {
     #[test]
     fn parse_of_format_is_identity(minor in any::<i64>(), currency in any_currency()) {
         let money = Money::new(minor, currency);
         prop_assert_eq!(Money::parse(&money.to_decimal_string(), currency), Ok(money));
-    }
-
-    #[test]
-    fn fee_plus_net_is_gross_and_matches_the_rational_oracle(
-        gross in 1..=i64::MAX,
-        rate_bps in 0u32..=10_000,
-        min_fee in 0i64..1_000_000,
-        currency in any_currency(),
-    ) {
-        let rule = FeeRule::new(rate_bps, min_fee).unwrap();
-        let gross_money = Money::new(gross, currency);
-        match (rule.split(gross_money), oracle_fee(gross, rate_bps, min_fee)) {
-            (Ok(split), Some(expected)) => {
-                prop_assert_eq!(split.fee.minor, expected);
-                prop_assert_eq!(split.fee.checked_add(split.net), Ok(gross_money));
-                prop_assert!(split.net.minor >= 0);
-            }
-            (Err(MoneyError::FeeExceedsAmount), None) => {}
-            (got, expected) => prop_assert!(false, "got {:?}, oracle {:?}", got, expected),
-        }
     }
 
     #[test]

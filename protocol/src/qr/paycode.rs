@@ -253,6 +253,25 @@ mod tests {
         PaycodeSecret::derive(b"server master key for tests", "dev-1", 0)
     }
 
+    /// Known answer, computed outside this crate from the algorithm in the
+    /// module doc (Python's `hmac`/`hashlib`), so a change to the domain
+    /// strings, the byte order or the tag length is caught.
+    #[test]
+    fn provisioning_and_codes_match_the_known_answer() {
+        assert_eq!(
+            hex(secret().expose_bytes()),
+            "c88b130f36aafc744cf6ef94919a64948b7855872668cc04230711bcb7e766ac"
+        );
+        assert_eq!(
+            generate(&secret(), "dev-1", 1_700_000_000).unwrap(),
+            "IMWPAY1.dev-1.1700000000.f13210d7677b68ee1200f23f"
+        );
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     #[test]
     fn a_fresh_code_verifies_within_the_window() {
         let code = generate(&secret(), "dev-1", 1_700_000_000).unwrap();

@@ -14,10 +14,6 @@
 //! the `argon2` crate on many parameter sets, and the benchmark checks it
 //! against the C reference before timing.
 
-// Debug builds hash with the `argon2` crate (see `kdf`); this module is
-// then used by its tests only.
-#![cfg_attr(debug_assertions, allow(dead_code))]
-
 use std::arch::x86_64::{
     __m256i, _mm256_add_epi64, _mm256_blend_epi32, _mm256_extract_epi64, _mm256_mul_epu32,
     _mm256_permute4x64_epi64, _mm256_set_epi64x, _mm256_setr_epi8, _mm256_shuffle_epi8,
@@ -157,15 +153,54 @@ fn blake2b_long_1024(inputs: &[&[u8]], out: &mut [u8; 1024]) {
 /// The 32 256-bit registers of one block.
 type State = [__m256i; 32];
 
+/// Every block-sized temporary of the compression, kept in one place so it
+/// is wiped once when [`fill_blocks`] ends (wiping per call would cost more
+/// than the hashing): the inputs, `R = X ^ Y`, the permuted state and the
+/// block being XORed into.
+struct Scratch {
+    x: State,
+    y: State,
+    r: State,
+    s: State,
+    old: State,
+}
+
+impl Scratch {
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn new() -> Self {
+        let zero = [_mm256_set_epi64x(0, 0, 0, 0); 32];
+        Self {
+            x: zero,
+            y: zero,
+            r: zero,
+            s: zero,
+            old: zero,
+        }
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        for state in [
+            &mut self.x,
+            &mut self.y,
+            &mut self.r,
+            &mut self.s,
+            &mut self.old,
+        ] {
+            state.zeroize();
+        }
+    }
+}
+
 #[inline]
 #[target_feature(enable = "avx2")]
-fn load(block: &[u64]) -> State {
-    let mut s = [_mm256_set_epi64x(0, 0, 0, 0); 32];
+fn load(block: &[u64], s: &mut State) {
     for (i, v) in s.iter_mut().enumerate() {
         let w = &block[4 * i..4 * i + 4];
         *v = _mm256_set_epi64x(w[3] as i64, w[2] as i64, w[1] as i64, w[0] as i64);
     }
-    s
 }
 
 #[inline]
@@ -295,16 +330,16 @@ fn round_columns(v: &mut [__m256i; 8]) {
     v[7] = _mm256_permute4x64_epi64::<0b10_11_00_01>(t2);
 }
 
-/// G(X, Y) = P(X ^ Y) ^ X ^ Y, with the result optionally XORed into `out`
-/// (passes after the first, version 1.3).
+/// G(X, Y) = P(X ^ Y) ^ X ^ Y for `scratch.x` and `scratch.y`, with the
+/// result optionally XORed into `out` (passes after the first, version 1.3).
 #[inline]
 #[target_feature(enable = "avx2")]
-fn compress(x: &State, y: &State, out: &mut [u64], xor_into: bool) {
-    let mut r = [_mm256_set_epi64x(0, 0, 0, 0); 32];
+fn compress(scratch: &mut Scratch, out: &mut [u64], xor_into: bool) {
+    let Scratch { x, y, r, s, old } = scratch;
     for i in 0..32 {
         r[i] = _mm256_xor_si256(x[i], y[i]);
     }
-    let mut s = r;
+    *s = *r;
     for i in 0..4 {
         let idx = [
             8 * i,
@@ -330,24 +365,28 @@ fn compress(x: &State, y: &State, out: &mut [u64], xor_into: bool) {
             s[j] = v[k];
         }
     }
-    let old = if xor_into { Some(load(out)) } else { None };
-    for i in 0..32 {
-        s[i] = _mm256_xor_si256(s[i], r[i]);
-        if let Some(old) = &old {
-            s[i] = _mm256_xor_si256(s[i], old[i]);
+    if xor_into {
+        load(out, old);
+        for i in 0..32 {
+            s[i] = _mm256_xor_si256(_mm256_xor_si256(s[i], r[i]), old[i]);
+        }
+    } else {
+        for i in 0..32 {
+            s[i] = _mm256_xor_si256(s[i], r[i]);
         }
     }
-    store(out, &s);
+    store(out, s);
 }
 
 /// Two compressions of the counter block give the next 128 addresses.
 #[target_feature(enable = "avx2")]
-fn next_addresses(input: &mut [u64; WORDS], address: &mut [u64; WORDS]) {
+fn next_addresses(scratch: &mut Scratch, input: &mut [u64; WORDS], address: &mut [u64; WORDS]) {
     input[6] += 1;
-    let zero = load(&[0u64; WORDS]);
-    compress(&zero, &load(&input[..]), &mut address[..], false);
-    let first = load(&address[..]);
-    compress(&zero, &first, &mut address[..], false);
+    load(&[0u64; WORDS], &mut scratch.x);
+    load(&input[..], &mut scratch.y);
+    compress(scratch, &mut address[..], false);
+    load(&address[..], &mut scratch.y);
+    compress(scratch, &mut address[..], false);
 }
 
 #[target_feature(enable = "avx2")]
@@ -355,6 +394,7 @@ fn fill_blocks(blocks: &mut [Block], lanes: usize, passes: usize) {
     let block_count = blocks.len();
     let lane_length = block_count / lanes;
     let segment_length = lane_length / SYNC_POINTS;
+    let mut scratch = Scratch::new();
     for pass in 0..passes {
         for slice in 0..SYNC_POINTS {
             for lane in 0..lanes {
@@ -373,7 +413,7 @@ fn fill_blocks(blocks: &mut [Block], lanes: usize, passes: usize) {
                 }
                 let first_block = if pass == 0 && slice == 0 {
                     if independent {
-                        next_addresses(&mut input, &mut address);
+                        next_addresses(&mut scratch, &mut input, &mut address);
                     }
                     2
                 } else {
@@ -391,7 +431,7 @@ fn fill_blocks(blocks: &mut [Block], lanes: usize, passes: usize) {
                     let rand = if independent {
                         let at = block % ADDRESSES_IN_BLOCK;
                         if at == 0 {
-                            next_addresses(&mut input, &mut address);
+                            next_addresses(&mut scratch, &mut input, &mut address);
                         }
                         address[at]
                     } else {
@@ -426,9 +466,9 @@ fn fill_blocks(blocks: &mut [Block], lanes: usize, passes: usize) {
                     let reference = ref_lane * lane_length + (start + relative) % lane_length;
                     // `prev` and `reference` are never `cur` (Argon2's
                     // reference set excludes the block being computed).
-                    let x = load(blocks[prev].as_ref());
-                    let y = load(blocks[reference].as_ref());
-                    compress(&x, &y, blocks[cur].as_mut(), pass > 0);
+                    load(blocks[prev].as_ref(), &mut scratch.x);
+                    load(blocks[reference].as_ref(), &mut scratch.y);
+                    compress(&mut scratch, blocks[cur].as_mut(), pass > 0);
                 }
                 address.zeroize();
                 input.zeroize();
@@ -464,8 +504,7 @@ mod tests {
 
     #[test]
     fn matches_the_argon2_crate_across_memory_passes_lanes_and_inputs() {
-        if !available() {
-            eprintln!("no AVX2 on this CPU: the crate's path is used instead");
+        if !crate::require_avx2_for_tests() {
             return;
         }
         let cases: &[(u32, u32, u32)] = &[
