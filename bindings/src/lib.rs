@@ -18,10 +18,13 @@ uniffi::setup_scaffolding!("imwallet");
 
 pub mod auth;
 pub mod callbacks;
+pub mod cards;
 pub mod codes;
 pub mod errors;
 pub mod history;
 pub mod logging;
+pub mod money;
+pub mod money_types;
 pub mod qr;
 pub mod runtime;
 pub mod types;
