@@ -6,7 +6,7 @@
 
 use std::process::ExitCode;
 
-use imwallet_core::wallet::{CodeFailure, WalletError};
+use imwallet_core::wallet::{CodeFailure, Locale, WalletError};
 
 /// The exit-code table, as shown in `imwallet --help` and the README.
 pub const EXIT_CODES_HELP: &str = "\
@@ -135,9 +135,25 @@ impl CliError {
         }
     }
 
-    /// Prints the one-line message and returns the exit code.
+    /// The line a person reads: for a wallet error the error catalog's
+    /// user message in `locale`, then the technical detail in brackets.
+    pub fn user_line(&self, locale: Locale) -> String {
+        match self {
+            CliError::Wallet(e) => format!("{} ({})", e.user_message(locale), self),
+            CliError::Step { step, source } => {
+                format!("{step} failed: {}", source.user_line(locale))
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// Prints the one-line message (user message in the host's language,
+    /// see [`Locale::from_host`]) and returns the exit code.
     pub fn report(&self) -> ExitCode {
-        eprintln!("imwallet: {}", one_line(&self.to_string()));
+        eprintln!(
+            "imwallet: {}",
+            one_line(&self.user_line(Locale::from_host()))
+        );
         ExitCode::from(self.exit_code())
     }
 }
@@ -173,7 +189,7 @@ pub fn wallet_exit_code(e: &WalletError) -> u8 {
         | W::NotFound { .. }
         | W::Conflict { .. }
         | W::RateLimited { .. }
-        | W::Server { .. } => REFUSED,
+        | W::Unknown { .. } => REFUSED,
         W::OutcomeUnknown { .. } => OUTCOME_UNKNOWN,
         W::Configuration { .. } => CONFIGURATION,
         W::Cancelled => INTERRUPTED,
@@ -205,7 +221,9 @@ pub fn wallet_kind(e: &WalletError) -> &'static str {
         W::OutcomeUnknown { .. } => "outcome_unknown",
         W::Timeout => "timeout",
         W::ServerUnavailable { .. } => "server_unavailable",
-        W::Server { .. } => "server",
+        // Kept as `server` (machine output of `--json`, unchanged); the
+        // catalog's code for it is `unknown`.
+        W::Unknown { .. } => "server",
         W::Configuration { .. } => "configuration",
         W::Storage { .. } => "storage",
         W::Crypto { .. } => "crypto",
@@ -289,6 +307,24 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "verification failed: wrong code (2 tries left)"
+        );
+    }
+
+    #[test]
+    fn the_user_line_leads_with_the_catalog_message() {
+        let e = CliError::from(WalletError::WrongPassword { attempts_left: 2 });
+        assert_eq!(
+            e.user_line(Locale::En),
+            "Wrong password. 2 attempts left. (wrong password (2 attempts left))"
+        );
+        assert!(e.user_line(Locale::ZhCn).starts_with("密码错误"));
+        let step = CliError::Step {
+            step: "pay".into(),
+            source: Box::new(CliError::from(WalletError::InsufficientFunds)),
+        };
+        assert_eq!(
+            step.user_line(Locale::En),
+            "pay failed: Your balance is not enough for this. (insufficient funds)"
         );
     }
 

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# First proof of the FFI path: build the imwallet-ffi cdylib, generate the
-# Python bindings with the workspace's own uniffi-bindgen (so they match the
-# pinned uniffi), and run the stdlib-only Python test that calls parse_qr on
-# a valid and an invalid payload. Any missing part fails loudly.
+# Proof of the FFI path from Python: build the imwallet-ffi cdylib, generate
+# the Python bindings with the workspace's own uniffi-bindgen (so they match
+# the pinned uniffi), run the stdlib-only parse_qr test, then a short real
+# wallet journey against an `imwallet-sandbox` process on a free loopback
+# port (typed errors, cancellation, throwing callbacks). Any missing part
+# fails loudly. Cold time: the two debug builds (~1-3 min here), tests < 10 s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 command -v python3 >/dev/null || { echo "20-python-ffi: python3 is required" >&2; exit 1; }
 
 cargo build -p imwallet-ffi --lib --locked
+cargo build -p imwallet-sandbox --bin imwallet-sandbox --locked
 
+target_dir="${CARGO_TARGET_DIR:-target}"
 case "$(uname -s)" in
-  Darwin) lib=target/debug/libimwallet_ffi.dylib ;;
-  *) lib=target/debug/libimwallet_ffi.so ;;
+  Darwin) lib="$target_dir/debug/libimwallet_ffi.dylib" ;;
+  *) lib="$target_dir/debug/libimwallet_ffi.so" ;;
 esac
 [ -f "$lib" ] || { echo "20-python-ffi: $lib was not built" >&2; exit 1; }
 
@@ -25,6 +29,19 @@ cargo run -q -p imwallet-ffi --bin uniffi-bindgen --locked -- \
 [ -f "$out/imwallet.py" ] || { echo "20-python-ffi: uniffi-bindgen produced no imwallet.py" >&2; exit 1; }
 cp "$lib" "$out/"
 
-test_file=bindings/tests/python/test_qr.py
-[ -f "$test_file" ] || { echo "20-python-ffi: $test_file is missing" >&2; exit 1; }
-PYTHONPATH="$out" python3 "$test_file"
+for name in test_qr test_wallet; do
+  [ -f "bindings/tests/python/$name.py" ] || { echo "20-python-ffi: $name.py is missing" >&2; exit 1; }
+done
+PYTHONPATH="$out" python3 bindings/tests/python/test_qr.py
+
+# A real sandbox process on a free loopback port, with its own database.
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+"$target_dir/debug/imwallet-sandbox" --listen "127.0.0.1:$port" --db "$out/sandbox.db" >"$out/sandbox.log" 2>&1 &
+sandbox_pid=$!
+trap 'kill "$sandbox_pid" 2>/dev/null || true; rm -rf "$out"' EXIT
+for _ in $(seq 1 100); do
+  python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
+  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$out/sandbox.log" >&2; echo "20-python-ffi: the sandbox exited" >&2; exit 1; }
+  sleep 0.1
+done
+IMWALLET_SANDBOX_URL="http://127.0.0.1:$port" PYTHONPATH="$out" python3 bindings/tests/python/test_wallet.py

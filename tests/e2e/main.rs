@@ -6,6 +6,7 @@ mod accounts;
 mod bad_input;
 mod chaos_proxy;
 mod contract;
+mod error_catalog;
 mod history;
 mod idempotency;
 mod ledger_props;

@@ -117,7 +117,21 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { Problem::of(ErrorCode::RouteNotFound) })
         .method_not_allowed_fallback(|| async { Problem::of(ErrorCode::MethodNotAllowed) })
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::map_response(name_response))
         .with_state(state)
+}
+
+/// Names every response with an `X-Request-Id` (`req_<pid><sequence>` in
+/// hex), so a client can quote it to support; the client's error catalog
+/// shows it with the error.
+async fn name_response(mut response: axum::response::Response) -> axum::response::Response {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let id = format!("req_{:06x}{n:010x}", std::process::id());
+    if let Ok(value) = axum::http::HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
 }
 
 /// Parses a wire amount that must be positive.
