@@ -161,7 +161,7 @@ async fn paying_a_paid_dynamic_code_fails_definitively() {
     wallet.pay(pay(payload.clone())).await.unwrap();
     let err = wallet.pay(pay(payload)).await.unwrap_err();
     assert!(
-        matches!(&err, WalletError::Conflict { code } | WalletError::Server { code, .. }
+        matches!(&err, WalletError::Conflict { code } | WalletError::Unknown { code, .. }
             if code == "payload_already_paid"),
         "{err:?}"
     );

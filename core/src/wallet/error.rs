@@ -326,7 +326,7 @@ impl From<ApiError> for WalletError {
                 message: "the response does not match the API contract".into(),
             },
             ApiError::NotAuthenticated => WalletError::NotLoggedIn,
-            ApiError::ResponseTooLarge => WalletError::Server {
+            ApiError::ResponseTooLarge => WalletError::Unknown {
                 code: "response_too_large".into(),
                 message: "the response is larger than the client reads".into(),
             },
