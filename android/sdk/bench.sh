@@ -14,11 +14,12 @@ done
 
 bash "$sdk/generate.sh"   # the generated Kotlin (from the debug library; same source)
 cd "$root"
-cargo build -p imwallet-ffi --lib --profile bench --locked
+# Same features as generate.sh, so the generated Kotlin finds every symbol it registers.
+cargo build -p imwallet-ffi --lib --profile bench --features test-panic --locked
 native_out="$sdk/target/bench/native.txt"
 libdir="$sdk/target/bench/lib"
 mkdir -p "$libdir"
-cargo test --profile bench -p imwallet-ffi --bench ffi_calls --locked -- --ignored --nocapture --test-threads 1 \
+cargo test --profile bench -p imwallet-ffi --features test-panic --bench ffi_calls --locked -- --ignored --nocapture --test-threads 1 \
   | tee /dev/stderr | grep '^native ' > "$native_out"
 cp "$target/release/libimwallet_ffi.so" "$libdir/"
 gcc -O2 -shared -fPIC -o "$libdir/libimwnoop.so" "$sdk/bench/noop.c"

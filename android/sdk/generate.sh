@@ -12,7 +12,8 @@ root="$(cd "$sdk/../.." && pwd)"
 cd "$root"
 
 target="${CARGO_TARGET_DIR:-$root/target}"
-cargo build -p imwallet-ffi --lib --locked
+# test-panic exports trigger_test_panic for the panic test (never in a shipped build).
+cargo build -p imwallet-ffi --lib --features test-panic --locked
 cargo build -p imwallet-sandbox --bin imwallet-sandbox --locked
 cargo build -p imwallet-ffi --bin uniffi-bindgen --locked
 
