@@ -36,7 +36,7 @@ fn median_ns(rounds: usize, iters: u32, mut f: impl FnMut()) -> f64 {
 #[ignore = "a benchmark: run by android/sdk/bench.sh"]
 fn native_call_costs() {
     let trivial = median_ns(15, 200_000, || {
-        black_box(imwallet_ffi::core_version());
+        black_box(imwallet_ffi::core_version().ok());
     });
     let parse = median_ns(15, 20_000, || {
         black_box(imwallet_ffi::qr::parse_qr(black_box(PIX).to_string()).is_ok());
