@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds what the Kotlin/JVM SDK needs from the workspace and generates the
+# uniffi Kotlin from the compiled library (never committed, never edited):
+#   target/generated-sources/uniffi/  the generated Kotlin (package im.wallet.core)
+#   target/native/                    libimwallet_ffi + the imwallet-sandbox binary
+# The JVM build uses the workspace's uniffi.toml minus `android = true`
+# (that switch needs androidx on the classpath; the Android shell generates
+# with the workspace config itself). Honours CARGO_TARGET_DIR.
+set -euo pipefail
+sdk="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$sdk/../.." && pwd)"
+cd "$root"
+
+target="${CARGO_TARGET_DIR:-$root/target}"
+# test-panic exports trigger_test_panic for the panic test (never in a shipped build).
+cargo build -p imwallet-ffi --lib --features test-panic --locked
+cargo build -p imwallet-sandbox --bin imwallet-sandbox --locked
+cargo build -p imwallet-ffi --bin uniffi-bindgen --locked
+
+case "$(uname -s)" in
+  Darwin) libname=libimwallet_ffi.dylib ;;
+  *) libname=libimwallet_ffi.so ;;
+esac
+lib="$target/debug/$libname"
+[ -f "$lib" ] || { echo "generate.sh: $lib was not built" >&2; exit 1; }
+
+gen="$sdk/target/generated-sources/uniffi"
+native="$sdk/target/native"
+rm -rf "$gen"
+mkdir -p "$gen" "$native"
+sed -E '/^[[:space:]]*android[[:space:]]*=[[:space:]]*true/d' uniffi.toml > "$sdk/target/uniffi-jvm.toml"
+# A field named `message` clashes with Throwable.message in Kotlin (the
+# generated class does not compile); rename it for Kotlin only. A no-op once
+# the Rust field has another name.
+if ! grep -q 'bindings.kotlin.rename' uniffi.toml; then
+  printf '\n[crates.imwallet_ffi.bindings.kotlin.rename]\n"QrParseError.Invalid.message" = "detail"\n' >> "$sdk/target/uniffi-jvm.toml"
+fi
+
+# Library mode reads the uniffi metadata from the (unstripped) debug build.
+"$target/debug/uniffi-bindgen" generate --library "$lib" --config "$sdk/target/uniffi-jvm.toml" \
+  --language kotlin --out-dir "$gen" --no-format
+find "$gen" -name '*.kt' | grep -q . || { echo "generate.sh: uniffi-bindgen produced no Kotlin" >&2; exit 1; }
+
+cp "$lib" "$native/"
+cp "$target/debug/imwallet-sandbox" "$native/"
+echo "generate.sh: Kotlin in $gen, native parts in $native"
