@@ -33,7 +33,19 @@ let package = Package(
             linkerSettings: [.linkedLibrary("imwallet_ffi")] + linkFlags
         ),
         // The idiomatic layer: configuration, async API, typed errors, outcomes.
-        .target(name: "WalletKit", dependencies: ["IMWalletCore"], path: "Sources/WalletKit"),
+        .target(
+            name: "WalletKit",
+            dependencies: ["IMWalletCore"],
+            path: "Sources/WalletKit",
+            resources: [.copy("PrivacyInfo.xcprivacy")]
+        ),
+        // The benchmark against the native-Rust baseline (scripts/swift/bench.sh).
+        .executableTarget(
+            name: "WalletKitBench",
+            dependencies: ["WalletKit", "IMWalletCore"],
+            path: "Sources/WalletKitBench",
+            linkerSettings: linkFlags
+        ),
         .testTarget(
             name: "WalletKitTests",
             dependencies: ["WalletKit"],

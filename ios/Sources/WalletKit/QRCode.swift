@@ -1,5 +1,6 @@
 // Scanned payment payloads: parsing happens in the Rust core
 // (`imwallet-protocol::qr`); this only maps its typed error to `WalletError`.
+import IMWalletCore
 
 /// Parses what the camera scanned.
 public enum QRCode {
@@ -11,10 +12,8 @@ public enum QRCode {
     public static func parse(_ payload: String) throws(WalletError) -> ScannedPayload {
         do {
             return try parseQr(payload: payload)
-        } catch let error as QrParseError {
-            throw WalletError(error)
         } catch {
-            throw WalletError(unexpected: error)
+            throw WalletError(error)
         }
     }
 }

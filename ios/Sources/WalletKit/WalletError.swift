@@ -1,18 +1,20 @@
 // The one error type of WalletKit. Every failure of the core arrives as a
 // `WalletError` carrying the stable machine `code`, whether retrying can
-// help, and the user message from the core's catalog; `kind` holds the
-// fields a screen needs to react (attempts left, offset of a bad payload, …).
+// help, and the user message from the core's one error catalog (zh-Hans and
+// en); `kind` holds the fields a screen needs to react (attempts left, the
+// offset of a bad payload, the operation to reconcile, …).
 import Foundation
+import IMWalletCore
 
 /// An error from the wallet, ready to show and to match on.
 public struct WalletError: Error, LocalizedError, Sendable, Equatable {
     /// What went wrong, with the fields specific to that failure.
     public enum Kind: Sendable, Equatable {
         /// A scanned payload was refused: problem kind, byte offset, field tag.
-        case invalidPayload(kind: QrErrorKind, offset: UInt64, tag: String?)
-        /// A failure WalletKit does not recognise (a newer core); `code` says what.
-        case unknown
-        /// The Rust core failed unexpectedly (for example a panic); the library keeps working.
+        case invalidPayload(kind: String, offset: UInt64, tag: String?)
+        case configuration(detail: String)
+        case cancelled
+        /// The Rust core failed unexpectedly (e.g. a panic); the library keeps working.
         case `internal`
     }
 
@@ -22,38 +24,61 @@ public struct WalletError: Error, LocalizedError, Sendable, Equatable {
     public let kind: Kind
     /// Whether the same call may succeed if retried later.
     public let retryable: Bool
+    /// Seconds to wait before retrying, when the server or the core says so.
+    public let retryAfterSeconds: UInt64?
     /// The message for the person using the app, in the configured locale.
     public let userMessage: String
+    /// The same message in English.
+    public let userMessageEn: String
+    /// The same message in Simplified Chinese (zh-Hans).
+    public let userMessageZhHans: String
     /// The server's request id when a response was received, for support.
     public let requestId: String?
     /// A message for developers (never shown to users, never contains secrets).
     public let developerMessage: String
+    /// Where `docs/errors.md` explains the code.
+    public let docURL: String?
 
     /// `LocalizedError`: the user message.
     public var errorDescription: String? { userMessage }
 
-    init(code: String, kind: Kind, retryable: Bool, userMessage: String,
-         requestId: String?, developerMessage: String)
-    {
+    /// An error WalletKit raises itself (no core catalog entry applies).
+    init(local code: String, kind: Kind, en: String, zhHans: String, developerMessage: String) {
         self.code = code
         self.kind = kind
-        self.retryable = retryable
-        self.userMessage = userMessage
-        self.requestId = requestId
+        retryable = false
+        retryAfterSeconds = nil
+        userMessage = WalletError.prefersChinese ? zhHans : en
+        userMessageEn = en
+        userMessageZhHans = zhHans
+        requestId = nil
         self.developerMessage = developerMessage
+        docURL = nil
     }
 
-    init(_ error: QrParseError) {
+    static func configuration(_ detail: String) -> WalletError {
+        WalletError(local: "configuration", kind: .configuration(detail: detail),
+                    en: "The app is not set up correctly.", zhHans: "应用配置有误。",
+                    developerMessage: detail)
+    }
+
+    private static var prefersChinese: Bool {
+        Foundation.Locale.preferredLanguages.first?.hasPrefix("zh") ?? false
+    }
+
+    /// Any error thrown by the generated bindings, as a `WalletError`.
+    init(_ error: any Error) {
         switch error {
-        case let .Invalid(kind, offset, tag, message):
-            self.init(code: "invalid_payload", kind: .invalidPayload(kind: kind, offset: offset, tag: tag),
-                      retryable: false, userMessage: message, requestId: nil, developerMessage: message)
+        case let error as WalletError: self = error
+        case let error as QrParseError: self.init(error)
+        case is CancellationError:
+            self.init(local: "cancelled", kind: .cancelled, en: "Cancelled.", zhHans: "已取消。",
+                      developerMessage: "the Swift task was cancelled")
+        default:
+            // A Rust panic arrives as the generated code's internal error.
+            self.init(local: "internal", kind: .internal,
+                      en: "Something went wrong. Please try again.", zhHans: "出了点问题，请重试。",
+                      developerMessage: String(describing: error))
         }
-    }
-
-    init(unexpected error: any Error) {
-        let detail = String(describing: error)
-        self.init(code: "internal", kind: .internal, retryable: false, userMessage: detail,
-                  requestId: nil, developerMessage: detail)
     }
 }

@@ -2,9 +2,9 @@
 //
 // A thin layer over the uniffi-generated `IMWalletCore` module: it converts
 // and forwards, it holds no business rule (those live in the Rust core). The
-// generated records and enums are re-exported unchanged, so an app imports
-// only `WalletKit`.
-@_exported import IMWalletCore
+// generated records and enums are re-exported under their own names
+// (Types.swift), so an app imports only `WalletKit`.
+import IMWalletCore
 
 /// Facts about the loaded library and this build of the package.
 public enum WalletKitInfo {

@@ -32,10 +32,12 @@ final class QRCodeTests: XCTestCase {
             guard let error = error as? WalletError else { return XCTFail("not a WalletError: \(error)") }
             XCTAssertEqual(error.code, "invalid_payload")
             XCTAssertFalse(error.retryable)
+            XCTAssertFalse(error.userMessageEn.isEmpty)
+            XCTAssertFalse(error.userMessageZhHans.isEmpty)
             guard case let .invalidPayload(kind, offset, _) = error.kind else {
                 return XCTFail("wrong kind \(error.kind)")
             }
-            XCTAssertEqual(kind, .crcMismatch)
+            XCTAssertEqual(kind, "crc_mismatch")
             XCTAssertGreaterThan(offset, 0)
         }
     }
