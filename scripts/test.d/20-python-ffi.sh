@@ -10,9 +10,10 @@ command -v python3 >/dev/null || { echo "20-python-ffi: python3 is required" >&2
 
 cargo build -p imwallet-ffi --lib --locked
 
+target_dir="${CARGO_TARGET_DIR:-target}"
 case "$(uname -s)" in
-  Darwin) lib=target/debug/libimwallet_ffi.dylib ;;
-  *) lib=target/debug/libimwallet_ffi.so ;;
+  Darwin) lib="$target_dir/debug/libimwallet_ffi.dylib" ;;
+  *) lib="$target_dir/debug/libimwallet_ffi.so" ;;
 esac
 [ -f "$lib" ] || { echo "20-python-ffi: $lib was not built" >&2; exit 1; }
 

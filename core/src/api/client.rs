@@ -260,9 +260,20 @@ impl ApiClient {
         }
         let response = match builder.send().await {
             Ok(response) => response,
-            Err(err) => return transport_failure(&err),
+            Err(err) => {
+                super::request_id::record(None);
+                return transport_failure(&err);
+            }
         };
         let status = response.status();
+        if !status.is_success() {
+            super::request_id::record(
+                response
+                    .headers()
+                    .get(super::request_id::HEADER)
+                    .and_then(|v| v.to_str().ok()),
+            );
+        }
         let retry_after = response
             .headers()
             .get(reqwest::header::RETRY_AFTER)

@@ -24,6 +24,7 @@
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod request_id;
 pub mod retry;
 pub mod session;
 pub mod tls;

@@ -87,7 +87,7 @@ impl Wallet {
             .send(&ApiRequest::post("/v1/me/paycode-devices", &body)?.authenticated())
             .await?;
         if decode_hex_secret(device.secret.expose()).is_none() {
-            return Err(WalletError::Server {
+            return Err(WalletError::Unknown {
                 code: "bad_response".into(),
                 message: "the payment-code secret is malformed".into(),
             });

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::api::{ApiConfig, ApiKey, PinSet, RetryPolicy};
 use crate::store::VaultOptions;
 
-use super::WalletError;
+use super::{Locale, WalletError};
 
 /// Everything a wallet needs; build it with [`WalletConfig::new`] and adjust
 /// the public fields.
@@ -22,6 +22,9 @@ pub struct WalletConfig {
     pub vault: VaultOptions,
     /// Transactions fetched per request during history sync (1–200).
     pub sync_page_size: u32,
+    /// The language of user messages (see [`super::catalog`]); defaults to
+    /// the host's ([`Locale::from_host`]).
+    pub locale: Locale,
 }
 
 impl WalletConfig {
@@ -39,6 +42,7 @@ impl WalletConfig {
             api: ApiConfig::new(base_url, key)?,
             vault: VaultOptions::default(),
             sync_page_size: 200,
+            locale: Locale::from_host(),
         })
     }
 
@@ -53,6 +57,13 @@ impl WalletConfig {
     #[must_use]
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.api.retry = retry;
+        self
+    }
+
+    /// Sets the language of user messages.
+    #[must_use]
+    pub fn with_locale(mut self, locale: Locale) -> Self {
+        self.locale = locale;
         self
     }
 

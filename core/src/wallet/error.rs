@@ -155,10 +155,12 @@ pub enum WalletError {
         /// HTTP status.
         status: u16,
     },
-    /// The server refused with a code the facade has no kind for.
+    /// The server refused with a code the facade has no kind for (a newer
+    /// server, or a malformed answer): the code is kept, never lost. Its
+    /// catalog code is `unknown` (see `docs/errors.md`).
     #[error("server refused: {code}")]
-    Server {
-        /// The server's stable code.
+    Unknown {
+        /// The server's code (or `http_<status>`, `bad_response`).
         code: String,
         /// The server's explanation.
         message: String,
@@ -289,7 +291,7 @@ fn from_problem(problem: Problem) -> WalletError {
                 reason: problem.code,
             }
         }
-        _ => WalletError::Server {
+        _ => WalletError::Unknown {
             message: problem.detail.unwrap_or(problem.title),
             code: problem.code,
         },
@@ -315,11 +317,11 @@ impl From<ApiError> for WalletError {
             ApiError::UnexpectedStatus { status } if status >= 500 => {
                 WalletError::ServerUnavailable { status }
             }
-            ApiError::UnexpectedStatus { status } => WalletError::Server {
+            ApiError::UnexpectedStatus { status } => WalletError::Unknown {
                 code: format!("http_{status}"),
                 message: "unexpected HTTP status".into(),
             },
-            ApiError::Decode => WalletError::Server {
+            ApiError::Decode => WalletError::Unknown {
                 code: "bad_response".into(),
                 message: "the response does not match the API contract".into(),
             },

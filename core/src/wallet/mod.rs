@@ -12,6 +12,7 @@
 //! the caller's async worker.
 
 mod cards;
+pub mod catalog;
 mod codes;
 mod config;
 mod error;
@@ -27,6 +28,7 @@ use crate::api::{ApiClient, TokenPair};
 use crate::store::repo::tokens::SessionTokens as StoredTokens;
 use crate::store::{Vault, VaultError, VaultPaths};
 
+pub use catalog::Locale;
 pub use codes::ReceiveCodeRequest;
 pub use config::WalletConfig;
 pub use error::{CodeFailure, WalletError};
@@ -104,6 +106,11 @@ impl Wallet {
     /// True when the vault is unlocked.
     pub fn is_unlocked(&self) -> bool {
         self.current_vault().is_some_and(|v| v.is_unlocked())
+    }
+
+    /// The language of user messages, from the configuration.
+    pub fn locale(&self) -> Locale {
+        self.config.locale
     }
 
     /// True when a server session is active.
