@@ -7,6 +7,8 @@
 # Usage: scripts/swift/generate.sh <libimwallet_ffi.so|.dylib> <package dir>
 # A file is replaced only when its content changed, so SwiftPM's incremental
 # build stays warm. Generated files are never committed (ios/.gitignore).
+# IMWALLET_FFI_FEATURES: cargo features of the library build, so running the
+# bindgen does not rebuild (and overwrite) the library with other features.
 set -euo pipefail
 lib="$1"
 pkg="$2"
@@ -15,7 +17,8 @@ repo="$(cd "$(dirname "$0")/../.." && pwd)"
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-(cd "$repo" && cargo run -q -p imwallet-ffi --bin uniffi-bindgen --locked -- \
+(cd "$repo" && cargo run -q -p imwallet-ffi --bin uniffi-bindgen --locked \
+  ${IMWALLET_FFI_FEATURES:+--features "$IMWALLET_FFI_FEATURES"} -- \
   generate --library "$lib" --config uniffi.toml --language swift --out-dir "$out" --no-format)
 for f in IMWalletCore.swift IMWalletCoreFFI.h IMWalletCoreFFI.modulemap; do
   [ -f "$out/$f" ] || { echo "generate: uniffi-bindgen produced no $f" >&2; exit 1; }

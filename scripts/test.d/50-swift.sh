@@ -22,7 +22,9 @@ case "$(uname -s)" in
 esac
 
 echo "swift: building the host library and sandbox"
-cargo build -p imwallet-ffi --lib --locked
+# `test-panic` exports trigger_test_panic, so a test can prove a Rust panic is an error, not a crash.
+export IMWALLET_FFI_FEATURES=test-panic
+cargo build -p imwallet-ffi --lib --bin uniffi-bindgen --locked --features "$IMWALLET_FFI_FEATURES"
 cargo build -p imwallet-sandbox --bin imwallet-sandbox --locked
 lib="$target_dir/debug/libimwallet_ffi.so"
 sandbox_bin="$target_dir/debug/imwallet-sandbox"

@@ -10,10 +10,31 @@ import IMWalletCore
 public struct WalletError: Error, LocalizedError, Sendable, Equatable {
     /// What went wrong, with the fields specific to that failure.
     public enum Kind: Sendable, Equatable {
+        case invalidInput(field: String, reason: String)
         /// A scanned payload was refused: problem kind, byte offset, field tag.
         case invalidPayload(kind: String, offset: UInt64, tag: String?)
+        case wrongPassword(attemptsLeft: UInt32)
+        case lockedOut(retryAfterSeconds: UInt64)
+        case reloginRequired, vaultLocked, notLoggedIn
+        case verificationFailed(reason: CodeFailure, attemptsLeft: UInt32?)
+        case insufficientFunds
+        case cardDeclined(reason: String)
+        case accountFrozen(reason: String?)
+        case riskHold(transactionId: String)
+        case riskLimitExceeded
+        case notFound(what: String)
+        case conflict(code: String)
+        case rateLimited(retryAfterSeconds: UInt64)
+        case network, timeout
+        /// Sent, answer lost: settled later by `reconcilePending()`.
+        case outcomeUnknown(operationId: String)
+        case serverUnavailable(status: UInt16)
+        /// A server code this core has no kind for (kept, never lost).
+        case unknown(serverCode: String)
         case configuration(detail: String)
-        case cancelled
+        case storage, crypto, cancelled
+        /// An app callback (`PlatformKeyStore`, progress listener, log sink) threw.
+        case callbackFailed(callback: String)
         /// The Rust core failed unexpectedly (e.g. a panic); the library keeps working.
         case `internal`
     }
@@ -42,6 +63,19 @@ public struct WalletError: Error, LocalizedError, Sendable, Equatable {
     /// `LocalizedError`: the user message.
     public var errorDescription: String? { userMessage }
 
+    init(info: ErrorInfo, kind: Kind) {
+        code = info.code
+        self.kind = kind
+        retryable = info.retryable
+        retryAfterSeconds = info.retryAfterS
+        userMessage = info.userMessage
+        userMessageEn = info.userMessageEn
+        userMessageZhHans = info.userMessageZhCn
+        requestId = info.requestId
+        developerMessage = info.developerMessage
+        docURL = info.docUrl
+    }
+
     /// An error WalletKit raises itself (no core catalog entry applies).
     init(local code: String, kind: Kind, en: String, zhHans: String, developerMessage: String) {
         self.code = code
@@ -63,13 +97,14 @@ public struct WalletError: Error, LocalizedError, Sendable, Equatable {
     }
 
     private static var prefersChinese: Bool {
-        Foundation.Locale.preferredLanguages.first?.hasPrefix("zh") ?? false
+        (try? defaultLocale()) == .zhCn
     }
 
     /// Any error thrown by the generated bindings, as a `WalletError`.
     init(_ error: any Error) {
         switch error {
         case let error as WalletError: self = error
+        case let error as WalletFfiError: self.init(error)
         case let error as QrParseError: self.init(error)
         case is CancellationError:
             self.init(local: "cancelled", kind: .cancelled, en: "Cancelled.", zhHans: "已取消。",

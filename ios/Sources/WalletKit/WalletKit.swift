@@ -9,8 +9,8 @@ import IMWalletCore
 /// Facts about the loaded library and this build of the package.
 public enum WalletKitInfo {
     /// The version of the Rust core that was loaded, for an app's logs.
-    public static func coreVersion() -> String {
-        IMWalletCore.coreVersion()
+    public static func coreVersion() throws(WalletError) -> String {
+        do { return try IMWalletCore.coreVersion() } catch { throw WalletError(error) }
     }
 
     /// The Swift language mode this module was compiled in ("6" in every

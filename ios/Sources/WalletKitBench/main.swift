@@ -28,7 +28,7 @@ func nsPerCall(iterations: Int, batches: Int, _ call: () throws -> Void) rethrow
     return best
 }
 
-let trivial = nsPerCall(iterations: 200_000, batches: 15) { consume(IMWalletCore.coreVersion()) }
+let trivial = try nsPerCall(iterations: 200_000, batches: 15) { consume(try IMWalletCore.coreVersion()) }
 let parse = try nsPerCall(iterations: 50_000, batches: 15) { consume(try parseQr(payload: pix)) }
 let parseKit = try nsPerCall(iterations: 50_000, batches: 15) { consume(try QRCode.parse(pix)) }
 print(String(format: "swift trivial %.1f", trivial))

@@ -7,8 +7,8 @@ final class QRCodeTests: XCTestCase {
         "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-426655440000"
             + "5204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D"
 
-    func testTheCoreVersionIsReported() {
-        XCTAssertFalse(WalletKitInfo.coreVersion().isEmpty)
+    func testTheCoreVersionIsReported() throws {
+        XCTAssertFalse(try WalletKitInfo.coreVersion().isEmpty)
     }
 
     func testThePackageIsCompiledInSwift6LanguageMode() {
