@@ -17,7 +17,6 @@ final class ErrorTests: XCTestCase {
                 try await client.unlock(password: "not the password")
                 return XCTFail("a wrong password unlocked the vault")
             } catch {
-                guard let error = error as? WalletError else { return XCTFail("\(error)") }
                 if error.code == "locked_out" {
                     _ = assertWalletError(error, code: "locked_out")
                     XCTAssertTrue(error.retryable)

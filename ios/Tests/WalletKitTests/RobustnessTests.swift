@@ -43,7 +43,7 @@ final class RobustnessTests: XCTestCase {
             _ = try await sync.report()
             XCTFail("a cancelled sync finished")
         } catch {
-            XCTAssertEqual((error as? WalletError)?.kind, .cancelled)
+            XCTAssertEqual(error.kind, .cancelled)
         }
         // The wallet is still usable after the cancelled sync.
         _ = try await client.balances()
