@@ -48,11 +48,7 @@ final class ErrorTests: XCTestCase {
     func testInsufficientFundsAndAnInvalidQrAreFailedOutcomesAndMoveNothing() async throws {
         let world = try await TestWorld.start()
         defer { world.sandbox.stop() }
-        let client = try world.client()
-        let phone = world.freshPhone()
-        try await world.signUp(client, phone: phone)
-        let card = try await world.bindCard(client, phone: phone)
-        guard case .succeeded = await client.topUp(cardId: card, amount: cny(10_00)) else { return XCTFail("top-up") }
+        let client = try await world.fundedClient(topUp: 10_00)
         let before = try await client.balance("CNY")
         let payload = try await world.merchantCode()
 

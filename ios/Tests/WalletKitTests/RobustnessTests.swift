@@ -15,11 +15,7 @@ final class RobustnessTests: XCTestCase {
     func testAThrowingProgressCallbackIsACallbackFailedError() async throws {
         let world = try await TestWorld.start()
         defer { world.sandbox.stop() }
-        let client = try world.client()
-        let phone = world.freshPhone()
-        try await world.signUp(client, phone: phone)
-        let card = try await world.bindCard(client, phone: phone)
-        guard case .succeeded = await client.topUp(cardId: card, amount: cny(10_00)) else { return XCTFail("top-up") }
+        let client = try await world.fundedClient(topUp: 10_00)
         struct Refused: Error {}
         do {
             _ = try await client.syncHistory(onProgress: { _ in throw Refused() })

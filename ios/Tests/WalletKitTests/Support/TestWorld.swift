@@ -61,6 +61,18 @@ final class TestWorld: @unchecked Sendable {
         return try await client.verifyCard(cardId: card.cardId, code: code(for: phone)).cardId
     }
 
+    /// A signed-up client with a verified card, topped up with `minor` fen of CNY.
+    func fundedClient(topUp minor: Int64) async throws -> WalletClient {
+        let client = try client()
+        let phone = freshPhone()
+        try await signUp(client, phone: phone)
+        let card = try await bindCard(client, phone: phone)
+        guard case .succeeded = await client.topUp(cardId: card, amount: cny(minor)) else {
+            throw SandboxError.http(0, "the top-up did not succeed")
+        }
+        return client
+    }
+
     /// A CNY merchant's static payment code.
     func merchantCode(name: String = "Swift Cafe") async throws -> String {
         let merchant = try await sandbox.request("POST", "/v1/merchants", apiKey: apiKey,
