@@ -13,7 +13,8 @@ source scripts/swift/chroot.sh
 work="${IMWALLET_SWIFT_WORK:-/var/cache/imwallet/swift-work}"
 target_dir="${CARGO_TARGET_DIR:-$repo/target}"
 
-cargo build --profile bench -p imwallet-ffi --lib -p imwallet-swift-bench --locked
+cargo build --profile bench -p imwallet-ffi --lib --locked
+cargo build --profile bench -p imwallet-swift-bench --bin ffi-native-bench --locked
 lib="$target_dir/release/libimwallet_ffi.so"
 [ -f "$lib" ] || swift_die "$lib was not built"
 swift_chroot_ensure
