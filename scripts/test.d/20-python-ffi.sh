@@ -36,7 +36,10 @@ PYTHONPATH="$out" python3 bindings/tests/python/test_qr.py
 
 # A real sandbox process on a free loopback port, with its own database.
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-"$target_dir/debug/imwallet-sandbox" --listen "127.0.0.1:$port" --db "$out/sandbox.db" >"$out/sandbox.log" 2>&1 &
+# The operator endpoints (the outbox the test reads codes from) need the
+# server's operator credential (sandbox/README.md).
+operator_key="op_python_$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
+"$target_dir/debug/imwallet-sandbox" --listen "127.0.0.1:$port" --db "$out/sandbox.db" --operator-key "$operator_key" >"$out/sandbox.log" 2>&1 &
 sandbox_pid=$!
 trap 'kill "$sandbox_pid" 2>/dev/null || true; rm -rf "$out"' EXIT
 for _ in $(seq 1 100); do
@@ -44,4 +47,4 @@ for _ in $(seq 1 100); do
   kill -0 "$sandbox_pid" 2>/dev/null || { cat "$out/sandbox.log" >&2; echo "20-python-ffi: the sandbox exited" >&2; exit 1; }
   sleep 0.1
 done
-IMWALLET_SANDBOX_URL="http://127.0.0.1:$port" PYTHONPATH="$out" python3 bindings/tests/python/test_wallet.py
+IMWALLET_SANDBOX_URL="http://127.0.0.1:$port" IMWALLET_SANDBOX_OPERATOR_KEY="$operator_key" PYTHONPATH="$out" python3 bindings/tests/python/test_wallet.py

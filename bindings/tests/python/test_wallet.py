@@ -18,6 +18,8 @@ import urllib.request
 import imwallet
 
 URL = os.environ["IMWALLET_SANDBOX_URL"]
+# Sent with every harness call; the operator endpoints (outbox) require it.
+OPERATOR_KEY = os.environ["IMWALLET_SANDBOX_OPERATOR_KEY"]
 PASSWORD = "correct horse battery"
 
 
@@ -27,6 +29,7 @@ def http(method, path, body=None, key=None):
     req.add_header("Content-Type", "application/json")
     if key:
         req.add_header("X-Api-Key", key)
+    req.add_header("X-Sandbox-Operator-Key", OPERATOR_KEY)
     with urllib.request.urlopen(req, timeout=10) as resp:
         return json.loads(resp.read() or b"{}")
 

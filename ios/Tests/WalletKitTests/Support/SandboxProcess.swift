@@ -39,7 +39,8 @@ final class SandboxProcess: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let port = try freeLoopbackPort()
         let pid = try spawn(binary, ["--listen", "127.0.0.1:\(port)",
-                                     "--db", directory.appendingPathComponent("sandbox.db").path])
+                                     "--db", directory.appendingPathComponent("sandbox.db").path,
+                                     "--operator-key", sandboxOperatorKey])
         let server = SandboxProcess(pid: pid, port: port, directory: directory)
         try await server.waitUntilReady()
         return server
@@ -105,6 +106,7 @@ final class SandboxProcess: @unchecked Sendable {
     {
         var headers: [String: String] = [:]
         if let apiKey { headers["X-Api-Key"] = apiKey }
+        headers["X-Sandbox-Operator-Key"] = sandboxOperatorKey
         let body = try json.map { try JSONSerialization.data(withJSONObject: $0) }
         if body != nil { headers["Content-Type"] = "application/json" }
         let (status, data) = try httpRequest(port: port, method, path, headers: headers, body: body)
@@ -114,6 +116,11 @@ final class SandboxProcess: @unchecked Sendable {
         return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
     }
 }
+
+/// The operator credential the harness starts the server with; the operator
+/// endpoints (the outbox, settling withdrawals) require it as
+/// `X-Sandbox-Operator-Key` (sandbox/README.md).
+let sandboxOperatorKey = "op_swift_harness"
 
 /// posix_spawn with default signal handlers and an empty signal mask.
 private func spawn(_ path: String, _ arguments: [String]) throws -> pid_t {

@@ -20,6 +20,7 @@ class SandboxAdmin(private val baseUrl: String, private val apiKey: String? = nu
     fun call(method: String, path: String, body: Any? = null, token: String? = null, idempotencyKey: String? = null): Reply {
         val b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10))
         apiKey?.let { b.header("X-Api-Key", it) }
+        b.header("X-Sandbox-Operator-Key", SandboxProcess.OPERATOR_KEY)
         token?.let { b.header("Authorization", "Bearer $it") }
         idempotencyKey?.let { b.header("Idempotency-Key", it) }
         if (body != null) b.header("Content-Type", "application/json")

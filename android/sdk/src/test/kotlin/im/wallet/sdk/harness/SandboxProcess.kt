@@ -32,7 +32,10 @@ class SandboxProcess private constructor(
     /** Starts the server and waits until `/healthz` answers. */
     fun start() {
         check(process?.isAlive != true) { "sandbox already running" }
-        val p = ProcessBuilder(binary.path, "--listen", "127.0.0.1:$port", "--db", db.toString())
+        val p = ProcessBuilder(
+            binary.path, "--listen", "127.0.0.1:$port", "--db", db.toString(),
+            "--operator-key", OPERATOR_KEY,
+        )
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start()
@@ -71,6 +74,13 @@ class SandboxProcess private constructor(
     }
 
     companion object {
+        /**
+         * The operator credential this harness starts the server with: the
+         * operator endpoints (outbox, settling withdrawals, ...) require it
+         * as `X-Sandbox-Operator-Key` (sandbox/README.md).
+         */
+        const val OPERATOR_KEY: String = "op_kotlin_harness"
+
         private val client: HttpClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
 
         /** The directory generate.sh filled (`-Dimwallet.native.dir`). */
