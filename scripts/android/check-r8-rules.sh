@@ -21,9 +21,10 @@ rules=android/aar/consumer-rules.pro
 r8="$app/target/r8/r8.jar"
 jna="$M2/net/java/dev/jna/jna/5.19.1/jna-5.19.1.jar"
 stdlib="$M2/org/jetbrains/kotlin/kotlin-stdlib/2.4.21/kotlin-stdlib-2.4.21.jar"
+coroutines="$M2/org/jetbrains/kotlinx/kotlinx-coroutines-core-jvm/1.11.0/kotlinx-coroutines-core-jvm-1.11.0.jar"
 annotation="$M2/androidx/annotation/annotation-jvm/1.9.1/annotation-jvm-1.9.1.jar"
 jb_annotations="$M2/org/jetbrains/annotations/13.0/annotations-13.0.jar"
-for f in "$rules" "$r8" "$jna" "$stdlib" "$annotation" "$jb_annotations" \
+for f in "$rules" "$r8" "$jna" "$stdlib" "$coroutines" "$annotation" "$jb_annotations" \
          "$app/target/classes/im/wallet/core" "$app/target/test-classes/im/wallet/app/r8/R8ProbeKt.class"; do
   [ -e "$f" ] || fail "missing $f"
 done
@@ -39,6 +40,10 @@ cp -r "$app/target/classes/im/wallet/core" "$work/program/im/wallet/"
 cp -r "$app/target/test-classes/im/wallet/app/r8" "$work/program/im/wallet/app/"
 (cd "$work/program" && jar cf ../program.jar .)
 printf -- '-keep class im.wallet.app.r8.R8ProbeKt { public static void main(java.lang.String[]); }\n' >"$work/probe.pro"
+# The Android bindings' cleaner uses android.os.Build and android.system,
+# part of the phone's framework; this JVM check has no framework (android-all as a
+# library crashes R8 8.13), so only the probe's own config waves it through.
+printf -- '-dontwarn android.os.**\n-dontwarn android.system.**\n' >>"$work/probe.pro"
 # JNA loads its host dispatch library from the jar's resources, which R8's
 # class-file output drops; give it the same file from outside.
 mkdir -p "$work/dispatch"
@@ -50,7 +55,7 @@ shrink() { # <output jar> <pg-conf>...
   for c in "$@"; do confs+=(--pg-conf "$c"); done
   java -cp "$r8" com.android.tools.r8.R8 --release --classfile \
     --lib "$java_home" --classpath "$annotation" --classpath "$jb_annotations" \
-    "${confs[@]}" --output "$out" "$work/program.jar" "$jna" "$stdlib" 2>"$out.log" \
+    "${confs[@]}" --output "$out" "$work/program.jar" "$jna" "$stdlib" "$coroutines" 2>"$out.log" \
     || { cat "$out.log" >&2; fail "R8 failed"; }
 }
 probe() { # <jar>
