@@ -159,6 +159,30 @@ impl From<wire::SecurityEvent> for SecurityEvent {
     }
 }
 
+impl Wallet {
+    /// Runs a core call that uses the host's key store. When the host's
+    /// store threw, its failure is the error the caller sees (the core only
+    /// saw a refused key).
+    async fn with_host_key_store<Fut>(
+        &self,
+        store: Arc<dyn PlatformKeyStore>,
+        f: impl FnOnce(Arc<imwallet_core::wallet::Wallet>, Arc<HostKeyStore>) -> Fut,
+    ) -> Result<(), WalletFfiError>
+    where
+        Fut: std::future::Future<Output = Result<(), imwallet_core::wallet::WalletError>>
+            + Send
+            + 'static,
+    {
+        let adapter = HostKeyStore::new(store);
+        let key_store = Arc::clone(&adapter);
+        let result = self.call(|w| f(w, key_store)).await;
+        match adapter.failure.take("PlatformKeyStore", self.locale) {
+            Some(failed) => Err(failed),
+            None => result,
+        }
+    }
+}
+
 #[uniffi::export]
 impl Wallet {
     /// Sends a verification code (`destination` for register, login and
@@ -218,15 +242,10 @@ impl Wallet {
         &self,
         store: Arc<dyn PlatformKeyStore>,
     ) -> Result<(), WalletFfiError> {
-        let adapter = HostKeyStore::new(store);
-        let core_store = Arc::clone(&adapter);
-        let result = self
-            .call(|w| async move { w.enable_platform_unlock(core_store).await })
-            .await;
-        match adapter.failure.take("PlatformKeyStore", self.locale) {
-            Some(failed) => Err(failed),
-            None => result,
-        }
+        self.with_host_key_store(store, |w, key_store| async move {
+            w.enable_platform_unlock(key_store).await
+        })
+        .await
     }
 
     /// Unlocks with the platform key.
@@ -234,15 +253,10 @@ impl Wallet {
         &self,
         store: Arc<dyn PlatformKeyStore>,
     ) -> Result<(), WalletFfiError> {
-        let adapter = HostKeyStore::new(store);
-        let core_store = Arc::clone(&adapter);
-        let result = self
-            .call(|w| async move { w.unlock_with_platform_key(core_store).await })
-            .await;
-        match adapter.failure.take("PlatformKeyStore", self.locale) {
-            Some(failed) => Err(failed),
-            None => result,
-        }
+        self.with_host_key_store(store, |w, key_store| async move {
+            w.unlock_with_platform_key(key_store).await
+        })
+        .await
     }
 
     /// Signs out on the server and wipes the session on the device.
