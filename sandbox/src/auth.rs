@@ -482,6 +482,7 @@ mod tests {
             config: Arc::new(Config::for_tests()),
             sessions: Arc::default(),
             hasher: Arc::default(),
+            limits: Arc::default(),
         }
     }
 

@@ -1,6 +1,10 @@
 //! Verification codes: 6 digits, valid for a configured time (10 minutes),
 //! single use, void after a configured number of wrong tries (5), no resend
-//! sooner than 60 s, a daily cap per destination. The sandbox never sends
+//! sooner than 60 s, a daily cap per destination and purpose (so requests
+//! of one purpose never use up another's). The second factor of a login
+//! with a correct password is [`Delivery::SecondFactor`]: neither the
+//! throttle nor the daily cap, which anyone knowing the phone number can
+//! exhaust, applies to it. The sandbox never sends
 //! anything: it keeps each code in the outbox table served by
 //! `GET /v1/sandbox/outbox` (unless sandbox endpoints are disabled) and logs
 //! only that a code went out, to a masked destination — never the code.
@@ -151,18 +155,14 @@ pub struct Sent {
     pub resend_after: i64,
 }
 
-/// Sends (logs and stores) a new code, enforcing the resend throttle and the
-/// daily cap. A new code voids the older active ones of the same purpose.
-/// The outbox shows it to the app that owns the destination's user, or,
-/// for a destination nobody registered yet, to `requesting_app`.
-pub fn send(
+/// The resend throttle and the daily cap of `purpose` for `dest`.
+fn check_request_limits(
     conn: &Connection,
     rules: &CodeRules,
     now: i64,
     dest: &Destination,
     purpose: Purpose,
-    requesting_app: &str,
-) -> Result<Sent, Problem> {
+) -> Result<(), Problem> {
     let last: Option<i64> = conn
         .prepare_cached(
             "SELECT created_at FROM codes WHERE destination = ?1 AND purpose = ?2 ORDER BY id DESC LIMIT 1",
@@ -178,10 +178,46 @@ pub fn send(
         }
     }
     let today: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM codes WHERE destination = ?1 AND created_at > ?2")?
-        .query_row(params![dest.as_str(), now - 86_400_000], |r| r.get(0))?;
+        .prepare_cached(
+            "SELECT COUNT(*) FROM codes WHERE destination = ?1 AND purpose = ?2 AND created_at > ?3",
+        )?
+        .query_row(
+            params![dest.as_str(), purpose.as_str(), now - 86_400_000],
+            |r| r.get(0),
+        )?;
     if today >= i64::from(rules.daily_cap) {
         return Err(Problem::of(ErrorCode::DailyCodeLimit).with("retry_after_s", 3600));
+    }
+    Ok(())
+}
+
+/// Why a code is sent, which decides the limits that apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Someone asked for it (`POST /v1/verification-codes`): the resend
+    /// throttle and the per-purpose daily cap apply.
+    Requested,
+    /// The second factor of a login whose password was right: the caller
+    /// bounds these per user ([`CodeRules::second_factor_daily_cap`]).
+    SecondFactor,
+}
+
+/// Sends (logs and stores) a new code, enforcing for a
+/// [`Delivery::Requested`] one the resend throttle and the daily cap of
+/// its purpose. A new code voids the older active ones of the same purpose.
+/// The outbox shows it to the app that owns the destination's user, or,
+/// for a destination nobody registered yet, to `requesting_app`.
+pub fn send(
+    conn: &Connection,
+    rules: &CodeRules,
+    now: i64,
+    dest: &Destination,
+    purpose: Purpose,
+    requesting_app: &str,
+    delivery: Delivery,
+) -> Result<Sent, Problem> {
+    if delivery == Delivery::Requested {
+        check_request_limits(conn, rules, now, dest, purpose)?;
     }
     conn.prepare_cached(
         "UPDATE codes SET state = 'void' WHERE destination = ?1 AND purpose = ?2 AND state = 'active'",
@@ -318,16 +354,36 @@ mod tests {
         let db = Db::open(":memory:").unwrap();
         let rules = CodeRules::default();
         let dest = Destination::parse("+8613800138000").unwrap();
-        db.write(|c| send(c, &rules, 0, &dest, Purpose::Register, "app_1"))
-            .unwrap();
+        db.write(|c| {
+            send(
+                c,
+                &rules,
+                0,
+                &dest,
+                Purpose::Register,
+                "app_1",
+                Delivery::Requested,
+            )
+        })
+        .unwrap();
         let code = latest(&db, dest.as_str());
         db.write(|c| verify(c, &rules, 1, dest.as_str(), Purpose::Register, &code))
             .unwrap();
         let again = db.write(|c| verify(c, &rules, 2, dest.as_str(), Purpose::Register, &code));
         assert_eq!(again.unwrap_err().code, ErrorCode::CodeAlreadyUsed);
 
-        db.write(|c| send(c, &rules, 61_000, &dest, Purpose::Register, "app_1"))
-            .unwrap();
+        db.write(|c| {
+            send(
+                c,
+                &rules,
+                61_000,
+                &dest,
+                Purpose::Register,
+                "app_1",
+                Delivery::Requested,
+            )
+        })
+        .unwrap();
         let code = latest(&db, dest.as_str());
         let wrong = if code == "000000" { "000001" } else { "000000" };
         for _ in 0..4 {
@@ -346,9 +402,29 @@ mod tests {
         let db = Db::open(":memory:").unwrap();
         let rules = CodeRules::default();
         let dest = Destination::parse("a@b.co").unwrap();
-        db.write(|c| send(c, &rules, 0, &dest, Purpose::Login, "app_1"))
-            .unwrap();
-        let e = db.write(|c| send(c, &rules, 59_000, &dest, Purpose::Login, "app_1"));
+        db.write(|c| {
+            send(
+                c,
+                &rules,
+                0,
+                &dest,
+                Purpose::Login,
+                "app_1",
+                Delivery::Requested,
+            )
+        })
+        .unwrap();
+        let e = db.write(|c| {
+            send(
+                c,
+                &rules,
+                59_000,
+                &dest,
+                Purpose::Login,
+                "app_1",
+                Delivery::Requested,
+            )
+        });
         assert_eq!(e.unwrap_err().code, ErrorCode::ResendTooSoon);
         let code = latest(&db, dest.as_str());
         let e = db.write(|c| verify(c, &rules, 600_000, dest.as_str(), Purpose::Login, &code));
@@ -369,11 +445,100 @@ mod tests {
                     &dest,
                     Purpose::Login,
                     "app_1",
+                    Delivery::Requested,
                 )
             })
             .unwrap();
         }
-        let e = db.write(|c| send(c, &rules, 3_600_000, &dest, Purpose::Login, "app_1"));
+        let e = db.write(|c| {
+            send(
+                c,
+                &rules,
+                3_600_000,
+                &dest,
+                Purpose::Login,
+                "app_1",
+                Delivery::Requested,
+            )
+        });
         assert_eq!(e.unwrap_err().code, ErrorCode::DailyCodeLimit);
+    }
+
+    #[test]
+    fn reset_code_requests_use_up_only_the_reset_cap() {
+        let db = Db::open(":memory:").unwrap();
+        let rules = CodeRules::default();
+        let dest = Destination::parse("+8613800138000").unwrap();
+        let send_at = |i: u32, purpose, delivery| {
+            db.write(|c| {
+                send(
+                    c,
+                    &rules,
+                    i64::from(i) * 61_000,
+                    &dest,
+                    purpose,
+                    "app_1",
+                    delivery,
+                )
+            })
+        };
+        for i in 0..rules.daily_cap {
+            send_at(i, Purpose::ResetPassword, Delivery::Requested).unwrap();
+        }
+        let e = send_at(rules.daily_cap, Purpose::ResetPassword, Delivery::Requested);
+        assert_eq!(e.unwrap_err().code, ErrorCode::DailyCodeLimit);
+        // The login code still goes out, requested or as a second factor.
+        send_at(rules.daily_cap, Purpose::Login, Delivery::Requested).unwrap();
+        send_at(rules.daily_cap, Purpose::Login, Delivery::SecondFactor).unwrap();
+    }
+
+    #[test]
+    fn a_second_factor_ignores_the_throttle_and_the_requested_cap() {
+        let db = Db::open(":memory:").unwrap();
+        let rules = CodeRules::default();
+        let dest = Destination::parse("a@b.co").unwrap();
+        for i in 0..rules.daily_cap {
+            db.write(|c| {
+                send(
+                    c,
+                    &rules,
+                    i64::from(i) * 61_000,
+                    &dest,
+                    Purpose::Login,
+                    "app_1",
+                    Delivery::Requested,
+                )
+            })
+            .unwrap();
+        }
+        let now = i64::from(rules.daily_cap) * 61_000;
+        let e = db.write(|c| {
+            send(
+                c,
+                &rules,
+                now,
+                &dest,
+                Purpose::Login,
+                "app_1",
+                Delivery::Requested,
+            )
+        });
+        assert_eq!(e.unwrap_err().code, ErrorCode::DailyCodeLimit);
+        // right after a requested one: no throttle either
+        db.write(|c| {
+            send(
+                c,
+                &rules,
+                now,
+                &dest,
+                Purpose::Login,
+                "app_1",
+                Delivery::SecondFactor,
+            )
+        })
+        .unwrap();
+        let code = latest(&db, dest.as_str());
+        db.write(|c| verify(c, &rules, now + 1, dest.as_str(), Purpose::Login, &code))
+            .unwrap();
     }
 }

@@ -89,6 +89,30 @@ impl Default for RiskLimits {
     }
 }
 
+/// Top-up limits, per user and currency. A limit of 0 disables that rule.
+#[derive(Debug, Clone, Copy)]
+pub struct TopUpLimits {
+    /// Largest single top-up, in minor units (`422 top_up_limit_exceeded`,
+    /// `scope: operation`).
+    pub max_per_operation_minor: i64,
+    /// Largest sum of a user's top-ups in one currency over a rolling 24
+    /// hours, held ones included (`422 top_up_limit_exceeded`, `scope: day`).
+    pub max_per_day_minor: i64,
+    /// A top-up above this many minor units is held for review (parked in
+    /// the risk-hold account, credited on release).
+    pub hold_above_minor: i64,
+}
+
+impl Default for TopUpLimits {
+    fn default() -> Self {
+        TopUpLimits {
+            max_per_operation_minor: 10_000_000,
+            max_per_day_minor: 20_000_000,
+            hold_above_minor: 5_000_000,
+        }
+    }
+}
+
 /// Verification-code rules.
 #[derive(Debug, Clone, Copy)]
 pub struct CodeRules {
@@ -98,8 +122,19 @@ pub struct CodeRules {
     pub max_attempts: u32,
     /// Minimum seconds between two codes for one destination and purpose.
     pub resend_after_s: i64,
-    /// Codes per destination per rolling 24 hours.
+    /// Requested codes per destination **and purpose** per rolling 24
+    /// hours: each purpose has its own count, so reset-code requests never
+    /// use up the login, card or withdrawal codes.
     pub daily_cap: u32,
+    /// Second-factor codes a user gets per rolling 24 hours for a correct
+    /// password. They are not subject to the resend throttle or to
+    /// [`CodeRules::daily_cap`], which anyone who knows the phone number
+    /// can use up; only the owner of the password can use this one.
+    pub second_factor_daily_cap: u32,
+    /// Unauthenticated code requests (`register`, `login`,
+    /// `reset_password` by destination) one API key may make per rolling
+    /// hour. 0 disables the limit.
+    pub anonymous_sends_per_key_hour: u32,
 }
 
 impl Default for CodeRules {
@@ -109,6 +144,8 @@ impl Default for CodeRules {
             max_attempts: 5,
             resend_after_s: 60,
             daily_cap: 10,
+            second_factor_daily_cap: 50,
+            anonymous_sends_per_key_hour: 300,
         }
     }
 }
@@ -141,6 +178,8 @@ pub struct Config {
     pub risk: RiskLimits,
     /// Verification-code rules.
     pub codes: CodeRules,
+    /// Top-up limits.
+    pub top_up: TopUpLimits,
     /// Password hashing cost.
     pub hash_cost: HashCost,
     /// Whether `/v1/sandbox/*` (outbox, merchant/coupon helpers, settlement)
@@ -171,6 +210,7 @@ impl Default for Config {
             fees: Fees::default(),
             risk: RiskLimits::default(),
             codes: CodeRules::default(),
+            top_up: TopUpLimits::default(),
             hash_cost: HashCost::PRODUCTION,
             sandbox_endpoints: true,
             operator_key: None,

@@ -4,6 +4,10 @@
 //! [`PasswordHasher::new`]'s `max_parallel` hashes run at once (the rest
 //! wait their turn), and the count of hashes computed is kept so tests can
 //! show that a request refused for a cheap reason (a wrong code) cost none.
+//!
+//! [`PasswordHasher::verify_unknown`] runs the same verification against a
+//! dummy hash of the server's cost, for a login with an identifier nobody
+//! registered: it then takes as long as one with a wrong password.
 
 use crate::config::HashCost;
 use crate::problem::Problem;
@@ -16,6 +20,7 @@ use tokio::sync::Semaphore;
 pub struct PasswordHasher {
     permits: Semaphore,
     computed: AtomicU64,
+    dummy: std::sync::OnceLock<String>,
 }
 
 impl PasswordHasher {
@@ -24,6 +29,7 @@ impl PasswordHasher {
         PasswordHasher {
             permits: Semaphore::new(max_parallel.max(1)),
             computed: AtomicU64::new(0),
+            dummy: std::sync::OnceLock::new(),
         }
     }
 
@@ -39,6 +45,23 @@ impl PasswordHasher {
         self.run(move || secrets::verify_password(&password, &stored))
             .await?
             .map_err(Problem::internal)
+    }
+
+    /// Verifies `password` against a dummy hash of `cost` (made once, of a
+    /// random password), for an identifier without a stored hash: the same
+    /// work as [`PasswordHasher::verify`], and never a match.
+    pub async fn verify_unknown(&self, password: String, cost: HashCost) -> Result<(), Problem> {
+        let dummy = match self.dummy.get() {
+            Some(d) => d.clone(),
+            None => {
+                let made = self
+                    .run(move || secrets::hash_password(&secrets::random_hex(16), cost))
+                    .await?
+                    .map_err(Problem::internal)?;
+                self.dummy.get_or_init(|| made).clone()
+            }
+        };
+        self.verify(password, dummy).await.map(|_| ())
     }
 
     /// How many hashes (new or verifying) were computed so far.

@@ -4,8 +4,8 @@
 //! by axum on tokio over an embedded SQLite double-entry ledger.
 //!
 //! Layers (each module uses only those above it): `config`, `clock`,
-//! `problem`, `secrets` -> `db`, `json`, `session_cache` -> `ledger`, `codes`, `auth`,
-//! `fees`, `fx`, `qr`, `risk` -> `paycodes`, `txns`, `idempotency` -> `routes`.
+//! `problem`, `secrets`, `text`, `limits` -> `db`, `json`, `session_cache` -> `ledger`, `codes`,
+//! `auth`, `lockout`, `fees`, `fx`, `qr`, `risk` -> `paycodes`, `txns`, `idempotency` -> `routes`.
 //!
 //! Embedding (tests, `imwallet demo`): [`Sandbox::start`] serves on a given
 //! listener with an injectable [`clock::Clock`] and returns the address and
@@ -23,6 +23,8 @@ pub mod hashing;
 pub mod idempotency;
 pub mod json;
 pub mod ledger;
+pub mod limits;
+pub mod lockout;
 pub mod paycodes;
 pub mod problem;
 pub mod qr;
@@ -31,6 +33,7 @@ pub mod routes;
 pub mod secrets;
 pub mod session_cache;
 pub mod state;
+pub mod text;
 pub mod txns;
 
 use axum::serve::ListenerExt;
@@ -82,6 +85,7 @@ impl Sandbox {
             config: Arc::new(config),
             sessions: Arc::default(),
             hasher: Arc::default(),
+            limits: Arc::default(),
         };
         let addr = listener.local_addr()?;
         if state.config.operator_endpoints() {

@@ -5,6 +5,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::hashing::PasswordHasher;
+use crate::limits::Limits;
 use crate::session_cache::SessionCache;
 use std::sync::Arc;
 
@@ -21,6 +22,8 @@ pub struct AppState {
     pub sessions: Arc<SessionCache>,
     /// Argon2id hashing, bounded and counted.
     pub hasher: Arc<PasswordHasher>,
+    /// In-memory rate limits (code sends per key, unknown logins).
+    pub limits: Arc<Limits>,
 }
 
 impl AppState {

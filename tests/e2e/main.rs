@@ -13,6 +13,7 @@ mod ledger_props;
 mod money;
 mod qr_payments;
 mod risk;
+mod sandbox_limits;
 mod sandbox_trust;
 mod wallet_canary;
 mod wallet_chaos;

@@ -1,23 +1,33 @@
-//! Verification codes, registration, login with a second factor, token
-//! refresh, logout, password reset and change, profile, self-freeze.
+//! Verification codes, registration, password reset and change, profile,
+//! self-freeze (login, refresh and logout are in `sessions`).
 
 use crate::auth::{self, App, User};
-use crate::codes::{self, Destination, Purpose};
-use crate::idempotency::IdempotencyKey;
+use crate::codes::{self, Delivery, Destination, Purpose};
 use crate::json::Json;
+use crate::lockout;
 use crate::problem::{ErrorCode, Problem};
-use crate::secrets::{new_id, new_token, sha256_hex};
+use crate::secrets::new_id;
 use crate::state::AppState;
+use crate::text;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 const MIN_PASSWORD_CHARS: usize = 8;
-const MAX_FAILED_LOGINS: i64 = 5;
-const LOCKOUT_S: i64 = 900;
+
+/// A display name: at most 100 characters of clean text ([`text`]).
+fn check_display_name(name: Option<&str>) -> Result<(), Problem> {
+    if name.is_some_and(|n| n.chars().count() > 100) {
+        return Err(Problem::new(
+            ErrorCode::InvalidValue,
+            "display_name has at most 100 characters",
+        ));
+    }
+    text::check_opt("display_name", name)
+}
 
 fn check_password_strength(password: &str) -> Result<(), Problem> {
     let n = password.chars().count();
@@ -63,6 +73,19 @@ pub fn user_by_destination(
         .prepare_cached(sql)?
         .query_row([dest.as_str()], |r| r.get(0))
         .optional()?)
+}
+
+/// The user registered with a destination, if the user belongs to `app`
+/// (a user of another app is nobody, for this app).
+pub fn app_user_by_destination(
+    conn: &Connection,
+    dest: &Destination,
+    app: &str,
+) -> Result<Option<String>, Problem> {
+    Ok(match user_by_destination(conn, dest)? {
+        Some(id) if auth::app_of_user(conn, &id)?.as_deref() == Some(app) => Some(id),
+        _ => None,
+    })
 }
 
 /// Where a user's codes go: the phone if any, else the e-mail.
@@ -114,19 +137,35 @@ pub async fn send_code(
                     "missing field `destination`",
                 ))?;
                 let dest = Destination::parse(raw)?;
-                let existing = user_by_destination(c, &dest)?;
-                match (req.purpose, existing) {
-                    (Purpose::Register, Some(_)) => {
+                if req.purpose == Purpose::Register {
+                    if user_by_destination(c, &dest)?.is_some() {
                         return Err(Problem::of(ErrorCode::AlreadyRegistered));
                     }
-                    (Purpose::Login | Purpose::ResetPassword, None) => {
-                        return Err(Problem::of(ErrorCode::UserNotFound));
-                    }
-                    _ => dest,
+                } else if app_user_by_destination(c, &dest, &app.id)?.is_none() {
+                    return Err(Problem::of(ErrorCode::UserNotFound));
                 }
+                // Anyone can ask for these: a bound per API key as well as
+                // the per-destination caps (sandbox/README.md, "Rules").
+                let rules = &state.config.codes;
+                state
+                    .limits
+                    .anonymous_sends
+                    .admit(&app.id, now, rules.anonymous_sends_per_key_hour, 3_600_000)
+                    .map_err(|wait| {
+                        Problem::of(ErrorCode::TooManyCodeRequests).with("retry_after_s", wait)
+                    })?;
+                dest
             }
         };
-        codes::send(c, &state.config.codes, now, &dest, req.purpose, &app.id)
+        codes::send(
+            c,
+            &state.config.codes,
+            now,
+            &dest,
+            req.purpose,
+            &app.id,
+            Delivery::Requested,
+        )
     })?;
     Ok((StatusCode::ACCEPTED, axum::Json(sent)).into_response())
 }
@@ -164,6 +203,7 @@ pub async fn register(
         }
     };
     check_password_strength(&req.password)?;
+    check_display_name(req.display_name.as_deref())?;
     let now = state.now();
     // The cheap check first: a wrong code costs no Argon2id hash.
     state.db.write(|c| {
@@ -206,209 +246,6 @@ pub async fn register(
     Ok((StatusCode::CREATED, axum::Json(view)).into_response())
 }
 
-/// Body of `POST /v1/auth/login`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Login {
-    identifier: String,
-    password: String,
-}
-
-fn locked_out(locked_until: i64, now: i64) -> Problem {
-    Problem::of(ErrorCode::LockedOut).with("retry_after_s", (locked_until - now + 999) / 1000)
-}
-
-/// Counts a login attempt before its password is checked, in one write:
-/// refuses a locked account, and locks one whose attempts in flight and
-/// failed exceed [`MAX_FAILED_LOGINS`]. Parallel guesses therefore get at
-/// most that many password checks, and at most that many run at once per
-/// account. Returns the stored hash, or `None` for an unknown identifier.
-fn reserve_login_attempt(
-    c: &Connection,
-    dest: &Destination,
-    now: i64,
-) -> Result<Option<(String, String)>, Problem> {
-    let Some(id) = user_by_destination(c, dest)? else {
-        return Ok(None);
-    };
-    let (hash, locked_until): (String, i64) = c.query_row(
-        "SELECT password_hash, locked_until FROM users WHERE id = ?1",
-        [&id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    if locked_until > now {
-        return Err(locked_out(locked_until, now));
-    }
-    let attempts: i64 = c.query_row(
-        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1 RETURNING failed_logins",
-        [&id],
-        |r| r.get(0),
-    )?;
-    if attempts > MAX_FAILED_LOGINS {
-        let until = now + LOCKOUT_S * 1000;
-        c.execute(
-            "UPDATE users SET failed_logins = 0, locked_until = ?2 WHERE id = ?1",
-            params![id, until],
-        )?;
-        return Err(locked_out(until, now).keeping_writes());
-    }
-    Ok(Some((id, hash)))
-}
-
-/// `POST /v1/auth/login`: checks the password, sends a `login` code and
-/// returns a ticket for the second step. The attempt is counted before
-/// the password is checked ([`reserve_login_attempt`]) and the lock is
-/// checked again before a ticket is issued.
-pub async fn login(
-    State(state): State<AppState>,
-    app: App,
-    body: Json<Login>,
-) -> Result<Response, Problem> {
-    let req = body.value;
-    let now = state.now();
-    let dest =
-        Destination::parse(&req.identifier).map_err(|_| Problem::of(ErrorCode::WrongPassword))?;
-    let found = state.db.write(|c| reserve_login_attempt(c, &dest, now))?;
-    let Some((user_id, hash)) = found else {
-        return Err(Problem::of(ErrorCode::WrongPassword));
-    };
-    let password = req.password;
-    let ok = state.hasher.verify(password, hash).await?;
-    let ticket = new_token("lt");
-    let out = state.db.write(|c| {
-        let (failed, locked_until): (i64, i64) = c.query_row(
-            "SELECT failed_logins, locked_until FROM users WHERE id = ?1",
-            [&user_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        if !ok {
-            auth::record_event(c, &user_id, "login_failed", now)?;
-            if locked_until > now {
-                return Err(locked_out(locked_until, now).keeping_writes());
-            }
-            if failed >= MAX_FAILED_LOGINS {
-                c.execute(
-                    "UPDATE users SET failed_logins = 0, locked_until = ?2 WHERE id = ?1",
-                    params![user_id, now + LOCKOUT_S * 1000],
-                )?;
-                return Err(Problem::of(ErrorCode::LockedOut)
-                    .with("retry_after_s", LOCKOUT_S)
-                    .keeping_writes());
-            }
-            return Err(Problem::of(ErrorCode::WrongPassword)
-                .with("attempts_left", MAX_FAILED_LOGINS - failed)
-                .keeping_writes());
-        }
-        // Locked while this check ran (parallel wrong guesses): no ticket.
-        if locked_until > now {
-            return Err(locked_out(locked_until, now));
-        }
-        c.execute("UPDATE users SET failed_logins = 0 WHERE id = ?1", [&user_id])?;
-        let user_dest = user_destination(c, &user_id)?;
-        let sent = codes::send(c, &state.config.codes, now, &user_dest, Purpose::Login, &app.id)?;
-        c.execute(
-            "INSERT INTO login_tickets (hash, user_id, destination, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![sha256_hex(ticket.as_bytes()), user_id, user_dest.as_str(), sent.expires_at],
-        )?;
-        Ok(json!({"login_ticket": ticket, "second_factor": sent}))
-    })?;
-    Ok(axum::Json(out).into_response())
-}
-
-/// Body of `POST /v1/auth/login/verify`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LoginVerify {
-    login_ticket: String,
-    code: String,
-}
-
-/// `POST /v1/auth/login/verify`: the second factor; returns tokens.
-pub async fn login_verify(
-    State(state): State<AppState>,
-    _app: App,
-    body: Json<LoginVerify>,
-) -> Result<Response, Problem> {
-    let req = body.value;
-    let now = state.now();
-    let tokens = state.db.write(|c| {
-        let hash = sha256_hex(req.login_ticket.as_bytes());
-        let ticket: Option<(String, String, i64, bool)> = c
-            .query_row(
-                "SELECT user_id, destination, expires_at, used FROM login_tickets WHERE hash = ?1",
-                [&hash],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        let Some((user_id, dest, expires_at, used)) = ticket else {
-            return Err(Problem::of(ErrorCode::LoginTicketInvalid));
-        };
-        if used || expires_at <= now {
-            return Err(Problem::of(ErrorCode::LoginTicketInvalid));
-        }
-        codes::verify(
-            c,
-            &state.config.codes,
-            now,
-            &dest,
-            Purpose::Login,
-            &req.code,
-        )?;
-        c.execute("UPDATE login_tickets SET used = 1 WHERE hash = ?1", [&hash])?;
-        auth::record_event(c, &user_id, "login", now)?;
-        auth::start_session(c, &state, &user_id)
-    })?;
-    Ok(axum::Json(tokens).into_response())
-}
-
-/// Body of `POST /v1/auth/refresh`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Refresh {
-    refresh_token: String,
-}
-
-/// `POST /v1/auth/refresh`: rotates the token pair; reuse of a rotated refresh
-/// token revokes the session, except a retry with the rotation's
-/// `Idempotency-Key` inside the replay window, which gets the same pair
-/// (header `Idempotent-Replayed: true`).
-pub async fn refresh(
-    State(state): State<AppState>,
-    _app: App,
-    headers: HeaderMap,
-    body: Json<Refresh>,
-) -> Result<Response, Problem> {
-    let key = IdempotencyKey::optional(&headers)?;
-    let outcome = state.db.write(|c| {
-        auth::refresh(
-            c,
-            &state,
-            &body.value.refresh_token,
-            key.as_ref().map(|k| k.0.as_str()),
-        )
-    })?;
-    Ok(match outcome {
-        auth::Refreshed::Rotated(tokens) => axum::Json(tokens).into_response(),
-        auth::Refreshed::Replayed(tokens) => {
-            let mut response = axum::Json(tokens).into_response();
-            response
-                .headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
-            response
-        }
-    })
-}
-
-/// `POST /v1/auth/logout`: revokes the current session.
-pub async fn logout(State(state): State<AppState>, user: User) -> Result<StatusCode, Problem> {
-    let now = state.now();
-    state.db.write(|c| {
-        auth::revoke_family(c, &user.family)?;
-        auth::record_event(c, &user.id, "logout", now)
-    })?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
 /// Body of `POST /v1/auth/password-reset`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -422,7 +259,7 @@ pub struct PasswordReset {
 /// `reset_password` code; every session is revoked.
 pub async fn password_reset(
     State(state): State<AppState>,
-    _app: App,
+    app: App,
     body: Json<PasswordReset>,
 ) -> Result<StatusCode, Problem> {
     let req = body.value;
@@ -430,7 +267,7 @@ pub async fn password_reset(
     check_password_strength(&req.new_password)?;
     let user_id = state
         .db
-        .read(|c| user_by_destination(c, &dest))?
+        .read(|c| app_user_by_destination(c, &dest, &app.id))?
         .ok_or(Problem::of(ErrorCode::UserNotFound))?;
     let now = state.now();
     // The cheap check first: a wrong code costs no Argon2id hash.
@@ -478,17 +315,7 @@ pub async fn update_me(
     user: User,
     body: Json<ProfileUpdate>,
 ) -> Result<axum::Json<Value>, Problem> {
-    if body
-        .value
-        .display_name
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > 100)
-    {
-        return Err(Problem::new(
-            ErrorCode::InvalidValue,
-            "display_name has at most 100 characters",
-        ));
-    }
+    check_display_name(body.value.display_name.as_deref())?;
     let view = state.db.write(|c| {
         c.execute(
             "UPDATE users SET display_name = ?2 WHERE id = ?1",
@@ -499,19 +326,21 @@ pub async fn update_me(
     Ok(axum::Json(view))
 }
 
+/// Checks a signed-in user's password through the lock-out: counted
+/// before the hash is verified, a wrong one leaves `failed_event` and
+/// answers `wrong_password` (or `locked_out`) like a login.
 async fn check_user_password(
     state: &AppState,
     user_id: &str,
     password: String,
-) -> Result<bool, Problem> {
-    let hash: String = state.db.read(|c| {
-        Ok(c.query_row(
-            "SELECT password_hash FROM users WHERE id = ?1",
-            [user_id],
-            |r| r.get(0),
-        )?)
-    })?;
-    state.hasher.verify(password, hash).await
+    failed_event: &'static str,
+) -> Result<(), Problem> {
+    let now = state.now();
+    let hash = state.db.write(|c| lockout::reserve(c, user_id, now))?;
+    let ok = state.hasher.verify(password, hash).await?;
+    state
+        .db
+        .write(|c| lockout::conclude(c, user_id, ok, now, failed_event))
 }
 
 /// Body of `POST /v1/me/password`.
@@ -530,9 +359,13 @@ pub async fn change_password(
 ) -> Result<StatusCode, Problem> {
     let req = body.value;
     check_password_strength(&req.new_password)?;
-    if !check_user_password(&state, &user.id, req.current_password).await? {
-        return Err(Problem::of(ErrorCode::WrongPassword));
-    }
+    check_user_password(
+        &state,
+        &user.id,
+        req.current_password,
+        "password_change_failed",
+    )
+    .await?;
     let cost = state.config.hash_cost;
     let password = req.new_password;
     let hash = state.hasher.hash(password, cost).await?;
@@ -594,9 +427,7 @@ pub async fn unfreeze(
     if status != "frozen" {
         return Err(Problem::of(ErrorCode::AccountNotFrozen));
     }
-    if !check_user_password(&state, &user.id, body.value.password).await? {
-        return Err(Problem::of(ErrorCode::WrongPassword));
-    }
+    check_user_password(&state, &user.id, body.value.password, "unfreeze_failed").await?;
     let now = state.now();
     let view = state.db.write(|c| {
         c.execute(

@@ -5,6 +5,7 @@
 //! and merchants: another app's transaction, hold or user is "not found".
 //! Off without `--operator-key` or with `--no-sandbox-endpoints`.
 
+use super::card_moves::{settle_top_up, settle_withdrawal};
 use super::history::coupon_json;
 use super::moves::{add_points, settle_payment, settle_transfer};
 use super::positive;
@@ -267,7 +268,9 @@ fn held(c: &Connection, op: &Operator, id: &str) -> Result<Txn, Problem> {
 }
 
 /// `POST /v1/sandbox/risk/holds/{transaction_id}/release`: the reviewer
-/// approves; the held funds complete the original operation.
+/// approves; the held funds complete the original operation (a payment,
+/// transfer or top-up completes; a withdrawal becomes pending, awaiting
+/// its payout).
 pub async fn release_hold(
     State(state): State<AppState>,
     op: Operator,
@@ -281,16 +284,25 @@ pub async fn release_hold(
         let now = state.now();
         let source = AccountRef::system(SystemAccount::RiskHold, cur);
         let journal_id = format!("{}/release", t.id);
-        if t.kind == "payment" {
-            let earned = settle_payment(c, &t, &journal_id, source, now)?;
-            c.execute(
-                "UPDATE txns SET points_earned = ?2 WHERE id = ?1",
-                params![t.id, earned],
-            )?;
-        } else {
-            settle_transfer(c, &t, &journal_id, source, now)?;
+        // A released withdrawal goes on to wait for its payout; everything
+        // else completes.
+        let mut status = "completed";
+        match t.kind.as_str() {
+            "payment" => {
+                let earned = settle_payment(c, &t, &journal_id, source, now)?;
+                c.execute(
+                    "UPDATE txns SET points_earned = ?2 WHERE id = ?1",
+                    params![t.id, earned],
+                )?;
+            }
+            "top_up" => settle_top_up(c, &t, &journal_id, source, now)?,
+            "withdrawal" => {
+                settle_withdrawal(c, &t, &journal_id, source, now)?;
+                status = "pending";
+            }
+            _ => settle_transfer(c, &t, &journal_id, source, now)?,
         }
-        txns::set_status(c, &t.id, "completed", None, now)?;
+        txns::set_status(c, &t.id, status, None, now)?;
         let t = txn_or_404(c, &op, &id)?;
         Ok(Reply::ok(txns::view(c, &t, &viewer(&t))?))
     })

@@ -177,7 +177,15 @@ pub async fn bind(
             return Err(Problem::of(ErrorCode::CardAlreadyBound));
         }
         let dest = user_destination(c, &user.id)?;
-        codes::send(c, &state.config.codes, now, &dest, Purpose::BindCard, &user.app.id)?;
+        codes::send(
+            c,
+            &state.config.codes,
+            now,
+            &dest,
+            Purpose::BindCard,
+            &user.app.id,
+            codes::Delivery::Requested,
+        )?;
         c.execute(
             "INSERT INTO cards (id, user_id, fingerprint, brand, bank, last4, exp_month, exp_year, holder, behavior, status, created_at)
              VALUES (?1, ?2, ?3, ?4, 'Sandbox Bank', ?5, ?6, ?7, ?8, ?9, 'pending_verification', ?10)",

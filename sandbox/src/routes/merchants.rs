@@ -105,6 +105,8 @@ pub async fn create(
             "name 1-25 and city 1-15 characters",
         ));
     }
+    crate::text::check("name", &req.name)?;
+    crate::text::check("city", &req.city)?;
     if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(Problem::new(
             ErrorCode::InvalidValue,
@@ -136,13 +138,17 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(view)))
 }
 
-/// `GET /v1/merchants/{merchant_id}`
+/// `GET /v1/merchants/{merchant_id}`: one of the calling app's merchants
+/// (another app's is `merchant_not_found`) with its balances.
 pub async fn get_one(
     State(state): State<AppState>,
-    _app: App,
+    app: App,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Value>, Problem> {
-    Ok(axum::Json(state.db.read(|c| merchant_json(c, &id))?))
+    Ok(axum::Json(state.db.read(|c| {
+        owned_by(c, &app, &id)?;
+        merchant_json(c, &id)
+    })?))
 }
 
 /// Query of `GET /v1/merchants/{merchant_id}/qr`.
@@ -161,12 +167,14 @@ pub struct QrQuery {
 /// reference, so each dynamic code is a new order.
 pub async fn qr(
     State(state): State<AppState>,
-    _app: App,
+    app: App,
     Path(id): Path<String>,
     Query(q): Query<QrQuery>,
 ) -> Result<axum::Json<Value>, Problem> {
+    crate::text::check_opt("reference", q.reference.as_deref())?;
     let now = state.now();
     let (payload, amount, reference) = state.db.write(|c| {
+        owned_by(c, &app, &id)?;
         let m = load(c, &id)?;
         let amount = q
             .amount

@@ -4,12 +4,15 @@
 
 mod accounts;
 mod admin;
+mod card_moves;
 mod cards;
+mod fx_moves;
 mod history;
 mod merchants;
 mod meta;
 mod moves;
 mod paycodes;
+mod sessions;
 
 use crate::problem::{ErrorCode, Problem};
 use crate::state::AppState;
@@ -50,10 +53,10 @@ pub fn table() -> Vec<Route> {
         GET "/v1/apps/current" => meta::current_app,
         POST "/v1/verification-codes" => accounts::send_code,
         POST "/v1/users" => accounts::register,
-        POST "/v1/auth/login" => accounts::login,
-        POST "/v1/auth/login/verify" => accounts::login_verify,
-        POST "/v1/auth/refresh" => accounts::refresh,
-        POST "/v1/auth/logout" => accounts::logout,
+        POST "/v1/auth/login" => sessions::login,
+        POST "/v1/auth/login/verify" => sessions::login_verify,
+        POST "/v1/auth/refresh" => sessions::refresh,
+        POST "/v1/auth/logout" => sessions::logout,
         POST "/v1/auth/password-reset" => accounts::password_reset,
         GET "/v1/me" => accounts::me,
         PATCH "/v1/me" => accounts::update_me,
@@ -68,12 +71,12 @@ pub fn table() -> Vec<Route> {
         POST "/v1/cards/{card_id}/verify" => cards::verify,
         DELETE "/v1/cards/{card_id}" => cards::remove,
         POST "/v1/quotes" => moves::quote,
-        POST "/v1/top-ups" => moves::top_up,
+        POST "/v1/top-ups" => card_moves::top_up,
         POST "/v1/payments" => moves::pay,
         POST "/v1/transfers" => moves::transfer,
-        POST "/v1/withdrawals" => moves::withdraw,
-        POST "/v1/fx/quotes" => moves::fx_quote,
-        POST "/v1/fx/conversions" => moves::fx_convert,
+        POST "/v1/withdrawals" => card_moves::withdraw,
+        POST "/v1/fx/quotes" => fx_moves::fx_quote,
+        POST "/v1/fx/conversions" => fx_moves::fx_convert,
         GET "/v1/transactions" => history::list,
         GET "/v1/transactions/{transaction_id}" => history::get_one,
         GET "/v1/points" => history::points,

@@ -1,33 +1,31 @@
-//! Money-moving operations: quotes, top-up, payment, transfer, withdrawal and
-//! FX conversion. Each runs under [`idempotency::run`]: account must be
+//! Money-moving operations: quotes, payment and transfer (top-up and
+//! withdrawal, the card's side, are in `card_moves`; FX in `fx_moves`). Each runs under [`idempotency::run`]: account must be
 //! active, the velocity rule is applied, the fee quote is computed by
 //! [`fees`], the ledger journal is posted and the transaction row written, in
 //! one SQLite transaction.
 
-use super::accounts::{user_by_destination, user_destination};
-use super::cards::active_card;
+use super::accounts::user_by_destination;
 use super::positive;
 use crate::auth::{self, User};
-use crate::codes::{self, Destination, Purpose};
+use crate::codes::Destination;
 use crate::fees::{self, Operation, Quote};
 use crate::idempotency::{self, IdempotencyKey, Reply, Request};
 use crate::json::Json;
 use crate::ledger::{AccountRef, Journal, LedgerStore, SqliteLedger, SystemAccount};
 use crate::problem::{ErrorCode, Problem};
 use crate::qr::{self, Payee};
+use crate::risk;
 use crate::secrets::new_id;
 use crate::state::AppState;
 use crate::txns::{self, Txn};
-use crate::{fx, risk};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use imwallet_protocol::money::{Currency, Money, MoneyWire};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
-fn reply(conn: &Connection, t: &Txn, viewer: &str) -> Result<Reply, Problem> {
+pub(super) fn reply(conn: &Connection, t: &Txn, viewer: &str) -> Result<Reply, Problem> {
     let body = txns::view(conn, t, viewer)?;
     Ok(Reply {
         status: if t.status == "held" {
@@ -91,72 +89,7 @@ pub async fn quote(
     Ok(axum::Json(q))
 }
 
-/// Body of `POST /v1/top-ups`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TopUpRequest {
-    card_id: String,
-    amount: MoneyWire,
-}
-
-/// `POST /v1/top-ups`: charges a bound card; the wallet receives the amount
-/// minus the top-up fee.
-pub async fn top_up(
-    State(state): State<AppState>,
-    user: User,
-    key: IdempotencyKey,
-    body: Json<TopUpRequest>,
-) -> Result<Response, Problem> {
-    let amount = positive(&body.value.amount)?;
-    let req = &body.value;
-    let request = Request {
-        app: &user.app.id,
-        user: Some(&user.id),
-        route: "POST /v1/top-ups",
-        body: &body.raw,
-    };
-    idempotency::run(&state, &key, request, |c| {
-        auth::require_active(c, &user.id)?;
-        let behavior = active_card(c, &user.id, &req.card_id)?;
-        match behavior.as_str() {
-            "decline" => return Err(Problem::of(ErrorCode::CardDeclined)),
-            "insufficient_funds" => return Err(Problem::of(ErrorCode::CardInsufficientFunds)),
-            _ => {}
-        }
-        let q = fees::simple(&state.config.fees, Operation::TopUp, amount)?;
-        let cur = amount.currency;
-        let now = state.now();
-        let t = Txn {
-            id: new_id("txn"),
-            kind: "top_up".into(),
-            status: "completed".into(),
-            user_id: Some(user.id.clone()),
-            card_id: Some(req.card_id.clone()),
-            amount_minor: amount.minor,
-            currency: cur.code().into(),
-            fee: q.fee.minor,
-            created_at: now,
-            ..Txn::default()
-        };
-        let mut journal = Journal::new(&t.id);
-        journal.lines = vec![
-            line(
-                AccountRef::system(SystemAccount::CardFunding, cur),
-                -q.debit.minor,
-            ),
-            line(AccountRef::user(&user.id, cur), q.credit.minor),
-            line(
-                AccountRef::system(SystemAccount::FeeRevenue, cur),
-                q.fee.minor,
-            ),
-        ];
-        SqliteLedger::new(c).post(&journal, now)?;
-        txns::insert(c, &t)?;
-        reply(c, &t, &user.id)
-    })
-}
-
-fn line(account: AccountRef, minor: i64) -> crate::ledger::Line {
+pub(super) fn line(account: AccountRef, minor: i64) -> crate::ledger::Line {
     crate::ledger::Line { account, minor }
 }
 
@@ -419,6 +352,7 @@ pub async fn pay(
             "memo has at most 140 characters",
         ));
     }
+    crate::text::check_opt("memo", req.memo.as_deref())?;
     if let PayTo::Code(code) = &to
         && matches!(code.payee, Payee::User(_))
         && (req.coupon_id.is_some() || req.points.is_some())
@@ -634,6 +568,7 @@ pub async fn transfer(
             "memo has at most 140 characters",
         ));
     }
+    crate::text::check_opt("memo", req.memo.as_deref())?;
     let request = Request {
         app: &user.app.id,
         user: Some(&user.id),
@@ -654,202 +589,4 @@ pub async fn transfer(
         reply(c, &t, &user.id)
     })
     .await
-}
-
-/// Body of `POST /v1/withdrawals`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WithdrawRequest {
-    card_id: String,
-    amount: MoneyWire,
-    code: String,
-}
-
-/// `POST /v1/withdrawals`: moves money to a bound card, confirmed by a
-/// `withdraw` code. Pending until the payout completes.
-pub async fn withdraw(
-    State(state): State<AppState>,
-    user: User,
-    key: IdempotencyKey,
-    body: Json<WithdrawRequest>,
-) -> Result<Response, Problem> {
-    let amount = positive(&body.value.amount)?;
-    let req = &body.value;
-    let request = Request {
-        app: &user.app.id,
-        user: Some(&user.id),
-        route: "POST /v1/withdrawals",
-        body: &body.raw,
-    };
-    idempotency::run(&state, &key, request, |c| {
-        gate(c, &state, &user.id)?;
-        active_card(c, &user.id, &req.card_id)?;
-        let q = fees::simple(&state.config.fees, Operation::Withdrawal, amount)?;
-        let now = state.now();
-        let cur = amount.currency;
-        let balance = SqliteLedger::new(c).balance(&AccountRef::user(&user.id, cur))?;
-        if balance.minor < amount.minor {
-            return Err(Problem::of(ErrorCode::InsufficientFunds));
-        }
-        let dest = user_destination(c, &user.id)?;
-        codes::verify(
-            c,
-            &state.config.codes,
-            now,
-            dest.as_str(),
-            Purpose::Withdraw,
-            &req.code,
-        )?;
-        let t = Txn {
-            id: new_id("txn"),
-            kind: "withdrawal".into(),
-            status: "pending".into(),
-            user_id: Some(user.id.clone()),
-            card_id: Some(req.card_id.clone()),
-            amount_minor: amount.minor,
-            currency: cur.code().into(),
-            fee: q.fee.minor,
-            created_at: now,
-            ..Txn::default()
-        };
-        let mut journal = Journal::new(&t.id);
-        journal.lines = vec![
-            line(AccountRef::user(&user.id, cur), -q.debit.minor),
-            line(
-                AccountRef::system(SystemAccount::WithdrawalClearing, cur),
-                q.credit.minor,
-            ),
-            line(
-                AccountRef::system(SystemAccount::FeeRevenue, cur),
-                q.fee.minor,
-            ),
-        ];
-        SqliteLedger::new(c).post(&journal, now)?;
-        txns::insert(c, &t)?;
-        reply(c, &t, &user.id)
-    })
-}
-
-/// Body of `POST /v1/fx/quotes`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FxQuoteRequest {
-    sell: MoneyWire,
-    buy_currency: String,
-}
-
-const FX_QUOTE_TTL_MS: i64 = 60_000;
-
-/// `POST /v1/fx/quotes`: a rate and amounts valid for 60 seconds.
-pub async fn fx_quote(
-    State(state): State<AppState>,
-    user: User,
-    body: Json<FxQuoteRequest>,
-) -> Result<(StatusCode, axum::Json<Value>), Problem> {
-    let sell = positive(&body.value.sell)?;
-    let to = Currency::from_code(&body.value.buy_currency)?;
-    if to == sell.currency {
-        return Err(Problem::of(ErrorCode::SameCurrency));
-    }
-    let buy = fx::convert(sell, to).ok_or(Problem::of(ErrorCode::AmountOverflow))?;
-    if !buy.is_positive() {
-        return Err(Problem::new(
-            ErrorCode::NonPositiveAmount,
-            "the amount buys nothing",
-        ));
-    }
-    let id = new_id("fxq");
-    let rate = fx::rate_string(sell.currency, to);
-    let expires_at = state.now() + FX_QUOTE_TTL_MS;
-    state.db.write(|c| {
-        c.execute(
-            "INSERT INTO fx_quotes (id, user_id, sell_currency, sell_minor, buy_currency, buy_minor, rate, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![id, user.id, sell.currency.code(), sell.minor, to.code(), buy.minor, rate, expires_at],
-        )?;
-        Ok(())
-    })?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(
-            json!({"quote_id": id, "sell": sell, "buy": buy, "rate": rate, "expires_at": expires_at}),
-        ),
-    ))
-}
-
-/// Body of `POST /v1/fx/conversions`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FxConvertRequest {
-    quote_id: String,
-}
-
-/// `POST /v1/fx/conversions`: executes a quote between the user's balances.
-pub async fn fx_convert(
-    State(state): State<AppState>,
-    user: User,
-    key: IdempotencyKey,
-    body: Json<FxConvertRequest>,
-) -> Result<Response, Problem> {
-    let request = Request {
-        app: &user.app.id,
-        user: Some(&user.id),
-        route: "POST /v1/fx/conversions",
-        body: &body.raw,
-    };
-    let quote_id = &body.value.quote_id;
-    idempotency::run(&state, &key, request, |c| {
-        auth::require_active(c, &user.id)?;
-        let row: Option<(String, i64, String, i64, i64, bool)> = c
-            .query_row(
-                "SELECT sell_currency, sell_minor, buy_currency, buy_minor, expires_at, used FROM fx_quotes
-                 WHERE id = ?1 AND user_id = ?2",
-                [quote_id, &user.id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-            )
-            .optional()?;
-        let Some((sell_cur, sell_minor, buy_cur, buy_minor, expires_at, used)) = row else {
-            return Err(Problem::of(ErrorCode::FxQuoteNotFound));
-        };
-        let now = state.now();
-        if used {
-            return Err(Problem::of(ErrorCode::FxQuoteUsed));
-        }
-        if expires_at <= now {
-            return Err(Problem::of(ErrorCode::FxQuoteExpired));
-        }
-        let from = Currency::from_code(&sell_cur).map_err(Problem::internal)?;
-        let to = Currency::from_code(&buy_cur).map_err(Problem::internal)?;
-        let t = Txn {
-            id: new_id("txn"),
-            kind: "fx_conversion".into(),
-            status: "completed".into(),
-            user_id: Some(user.id.clone()),
-            amount_minor: sell_minor,
-            currency: from.code().into(),
-            fx_quote_id: Some(quote_id.clone()),
-            memo: Some(format!(
-                "bought {} {}",
-                Money::new(buy_minor, to).to_decimal_string(),
-                to
-            )),
-            created_at: now,
-            ..Txn::default()
-        };
-        let journal = Journal::new(&t.id)
-            .transfer(
-                AccountRef::user(&user.id, from),
-                AccountRef::system(SystemAccount::FxPool, from),
-                sell_minor,
-            )
-            .transfer(
-                AccountRef::system(SystemAccount::FxPool, to),
-                AccountRef::user(&user.id, to),
-                buy_minor,
-            );
-        SqliteLedger::new(c).post(&journal, now)?;
-        c.execute("UPDATE fx_quotes SET used = 1 WHERE id = ?1", [quote_id])?;
-        txns::insert(c, &t)?;
-        reply(c, &t, &user.id)
-    })
 }

@@ -90,6 +90,7 @@ pub async fn charge(
             "memo has at most 140 characters",
         ));
     }
+    crate::text::check_opt("memo", req.memo.as_deref())?;
     let route = format!("POST /v1/merchants/{merchant_id}/paycode-charges");
     let request = Request {
         app: &app.id,
