@@ -21,11 +21,13 @@ use crate::{TestServer, World};
 pub const PASSWORD: &str = "correct horse battery";
 
 /// A sandbox config for client journeys: cheap hashing, no resend throttle,
-/// a high daily code cap, and (optionally) no velocity freeze.
+/// a high daily code cap, no hold on large top-ups (journeys fund their
+/// wallets with one) and (optionally) no velocity freeze.
 pub fn journey_config(velocity_limit: bool) -> Config {
     let mut config = Config::for_tests();
     config.codes.resend_after_s = 0;
     config.codes.daily_cap = 10_000;
+    config.top_up.hold_above_minor = 0;
     if !velocity_limit {
         config.risk.velocity_max = 0;
     }

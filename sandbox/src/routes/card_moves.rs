@@ -69,7 +69,7 @@ fn check_top_up_limits(
     let per_day = limits.max_per_day_minor;
     if per_day > 0 {
         let mut stmt = c.prepare_cached(
-            "SELECT amount_minor FROM txns WHERE user_id = ?1 AND kind = 'top_up'
+            "SELECT amount FROM txns WHERE user_id = ?1 AND kind = 'top_up'
              AND currency = ?2 AND status IN ('completed', 'held') AND created_at > ?3",
         )?;
         let rows = stmt.query_map(params![user, cur.code(), state.now() - 86_400_000], |r| {
