@@ -19,6 +19,7 @@ mod wallet_canary;
 mod wallet_chaos;
 mod wallet_errors;
 mod wallet_journey;
+mod wallet_locked_rotation;
 mod wallet_restart;
 mod wallet_retention;
 mod wallet_session;

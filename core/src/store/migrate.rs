@@ -34,6 +34,7 @@ pub const MAIN: &[Migration] = &[
     migration!(2, "main", "0002_cards_outbox.sql"),
     migration!(3, "main", "0003_outbox_tracking.sql"),
     migration!(4, "main", "0004_owner_and_outbox_header.sql"),
+    migration!(5, "main", "0005_session_escrow.sql"),
 ];
 
 /// Migrations of `cache.db` (rebuildable caches).
