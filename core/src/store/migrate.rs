@@ -42,6 +42,7 @@ pub const CACHE: &[Migration] = &[
     migration!(1, "cache", "0001_history.sql"),
     migration!(2, "cache", "0002_rewards.sql"),
     migration!(3, "cache", "0003_history_sync.sql"),
+    migration!(4, "cache", "0004_authenticated_columns.sql"),
 ];
 
 /// The newest version in `migrations`.
