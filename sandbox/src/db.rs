@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_qr_codes.sql"),
     include_str!("../migrations/0005_postings_without_account_index.sql"),
     include_str!("../migrations/0006_trust.sql"),
+    include_str!("../migrations/0007_operation_keys.sql"),
 ];
 
 /// Errors opening the database.

@@ -10,7 +10,11 @@
 //! exactly one executes and the others replay its response (a
 //! `409 idempotency_in_progress` is reserved for backends with parallel
 //! writers). Failed requests are not stored: nothing moved, so a retry may
-//! run again. Keys are kept for `Config::idempotency_ttl_s` (25 h).
+//! run again. Keys are kept for `Config::idempotency_ttl_s` (25 h); every
+//! answer says so in [`RETENTION_HEADER`] (seconds), so a client knows when
+//! a replay stops being safe. Past that, the transaction a key produced is
+//! still found through `operation_keys` (written in the same transaction as
+//! the money, never pruned): `GET /v1/me/operations/{idempotency_key}`.
 
 use crate::problem::{ErrorCode, Problem, problem_response};
 use crate::secrets::sha256_hex;
@@ -35,12 +39,17 @@ impl IdempotencyKey {
         };
         let key = value
             .to_str()
-            .ok()
-            .filter(|k| {
-                !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| (0x21..0x7f).contains(&b))
-            })
-            .ok_or(Problem::of(ErrorCode::InvalidIdempotencyKey))?;
-        Ok(Some(IdempotencyKey(key.to_owned())))
+            .map_err(|_| Problem::of(ErrorCode::InvalidIdempotencyKey))?;
+        IdempotencyKey::parse(key).map(Some)
+    }
+
+    /// A key given as text (a header value or a path segment): 1 to 255
+    /// visible ASCII characters, else `invalid_idempotency_key`.
+    pub fn parse(key: &str) -> Result<IdempotencyKey, Problem> {
+        if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| (0x21..0x7f).contains(&b)) {
+            return Err(Problem::of(ErrorCode::InvalidIdempotencyKey));
+        }
+        Ok(IdempotencyKey(key.to_owned()))
     }
 }
 
@@ -115,17 +124,28 @@ pub struct Request<'a> {
 
 static CALLS: AtomicU64 = AtomicU64::new(0);
 
+/// Response header with the idempotency retention in seconds: a replay
+/// with the same key is answered from the stored response for this long.
+pub const RETENTION_HEADER: &str = "idempotency-retention";
+
+/// The scope a key lives in: the app and the user (`-` for app requests).
+pub fn scope(app: &str, user: Option<&str>) -> String {
+    format!("{app}:{}", user.unwrap_or("-"))
+}
+
 /// What a key is checked against, computed before taking the connection.
 struct Bound {
     scope: String,
     fingerprint: String,
     now: i64,
     ttl_ms: i64,
+    /// A user's request: the transaction it creates is findable by key.
+    by_user: bool,
 }
 
 impl Bound {
     fn new(state: &AppState, request: &Request<'_>) -> Bound {
-        let scope = format!("{}:{}", request.app, request.user.unwrap_or("-"));
+        let scope = scope(request.app, request.user);
         let mut input = Vec::with_capacity(request.route.len() + 1 + request.body.len());
         input.extend_from_slice(request.route.as_bytes());
         input.push(0);
@@ -135,6 +155,7 @@ impl Bound {
             fingerprint: sha256_hex(&input),
             now: state.now(),
             ttl_ms: state.config.idempotency_ttl_s * 1000,
+            by_user: request.user.is_some(),
         }
     }
 }
@@ -200,6 +221,16 @@ fn execute(
     }
     let reply = op(conn)?;
     let body = serde_json::to_string(&reply.body).map_err(Problem::internal)?;
+    if bound.by_user
+        && let Some(txn_id) = reply.body["id"]
+            .as_str()
+            .filter(|id| id.starts_with("txn_"))
+    {
+        conn.prepare_cached(
+            "INSERT OR REPLACE INTO operation_keys (scope, key, txn_id) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![bound.scope, key.0, txn_id])?;
+    }
     conn.prepare_cached(
         "INSERT OR REPLACE INTO idempotency (scope, key, fingerprint, status, body, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -224,10 +255,19 @@ pub fn run(
     op: impl FnOnce(&Connection) -> Result<Reply, Problem>,
 ) -> Result<Response, Problem> {
     let bound = Bound::new(state, &request);
-    state
+    let response = state
         .db
         .write(|conn| execute(conn, key, &bound, op))?
-        .into_response()
+        .into_response()?;
+    Ok(with_retention(state, response))
+}
+
+/// Adds [`RETENTION_HEADER`] to an answer of an idempotent request.
+pub fn with_retention(state: &AppState, mut response: Response) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&state.config.idempotency_ttl_s.to_string()) {
+        response.headers_mut().insert(RETENTION_HEADER, value);
+    }
+    response
 }
 
 /// [`run`] for hot paths: waits for the database without blocking a
@@ -239,9 +279,10 @@ pub async fn run_async(
     op: impl FnOnce(&Connection) -> Result<Reply, Problem>,
 ) -> Result<Response, Problem> {
     let bound = Bound::new(state, &request);
-    state
+    let response = state
         .db
         .write_async(|conn| execute(conn, key, &bound, op))
         .await?
-        .into_response()
+        .into_response()?;
+    Ok(with_retention(state, response))
 }

@@ -110,6 +110,7 @@ error_codes! {
     CouponMinSpendNotMet = (422, "coupon_min_spend_not_met", "The amount is below the coupon's minimum spend"),
     InsufficientPoints = (422, "insufficient_points", "Not enough points"),
     TransactionNotFound = (404, "transaction_not_found", "No such transaction"),
+    OperationNotFound = (404, "operation_not_found", "No money operation of this user has this Idempotency-Key"),
     AlreadyReversed = (409, "already_reversed", "The transaction was already reversed"),
     NotReversible = (409, "not_reversible", "The transaction cannot be reversed in its state"),
     HoldNotFound = (404, "hold_not_found", "No such risk hold"),

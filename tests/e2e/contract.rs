@@ -103,12 +103,17 @@ async fn every_operation_answers_successfully_over_http() {
         .get(&format!("/v1/merchants/{merchant}/qr"))
         .await
         .ok(200);
+    let paid_key = imwallet_tests::new_key();
     let paid = a
-        .post_idem(
+        .post_key(
             "/v1/payments",
             json!({"merchant_id": merchant, "amount": cny("10.00")}),
+            &paid_key,
         )
         .await;
+    a.get(&format!("/v1/me/operations/{paid_key}"))
+        .await
+        .ok(200);
     // offline payment code: provision, rotate, charge
     let device = a.post("/v1/me/paycode-devices", json!({})).await;
     let device_id = device.ok(201)["device_id"].as_str().unwrap().to_owned();

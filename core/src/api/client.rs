@@ -121,6 +121,7 @@ pub struct ApiClient {
     http: reqwest::Client,
     config: Arc<ApiConfig>,
     session: Arc<SessionTokens>,
+    retention: Arc<super::retention::Retention>,
 }
 
 impl ApiClient {
@@ -147,12 +148,18 @@ impl ApiClient {
             http,
             config: Arc::new(config),
             session: Arc::new(SessionTokens::default()),
+            retention: Arc::default(),
         })
     }
 
     /// The session shared by this client's calls.
     pub fn session(&self) -> &Arc<SessionTokens> {
         &self.session
+    }
+
+    /// The idempotency retention the server last advertised to this client.
+    pub fn retention(&self) -> &super::retention::Retention {
+        &self.retention
     }
 
     /// Sends `request` (retrying per the policy) and decodes a JSON answer.
@@ -269,6 +276,14 @@ impl ApiClient {
             }
         };
         let status = response.status();
+        if let Some(seconds) = response
+            .headers()
+            .get(super::retention::HEADER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(super::retention::parse)
+        {
+            self.retention.record(seconds);
+        }
         if !status.is_success() {
             super::request_id::record(
                 response

@@ -16,6 +16,8 @@
 //!   [`Problem`] with the server's stable `code`; nothing secret (API key,
 //!   tokens, request bodies) ever appears in an error or a log line.
 //! - **Sessions** ([`session`]): the bearer token, refreshed single-flight.
+//! - **Idempotency retention** ([`retention`]): how long the server answers
+//!   a replay from its stored result, as its money responses advertise it.
 //!
 //! Cancellation is by dropping the future: every call is cancel-safe, and a
 //! dropped money-moving call leaves its outcome to the idempotency key the
@@ -25,6 +27,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod request_id;
+pub mod retention;
 pub mod retry;
 pub mod session;
 pub mod tls;

@@ -34,6 +34,7 @@ pub const MAIN: &[Migration] = &[
     migration!(2, "main", "0002_cards_outbox.sql"),
     migration!(3, "main", "0003_outbox_tracking.sql"),
     migration!(4, "main", "0004_owner_and_outbox_header.sql"),
+    migration!(5, "main", "0005_session_escrow.sql"),
 ];
 
 /// Migrations of `cache.db` (rebuildable caches).
@@ -41,6 +42,7 @@ pub const CACHE: &[Migration] = &[
     migration!(1, "cache", "0001_history.sql"),
     migration!(2, "cache", "0002_rewards.sql"),
     migration!(3, "cache", "0003_history_sync.sql"),
+    migration!(4, "cache", "0004_authenticated_columns.sql"),
 ];
 
 /// The newest version in `migrations`.

@@ -19,6 +19,7 @@ pub mod clock;
 pub mod codec;
 pub mod db;
 pub mod error;
+mod escrow;
 pub mod migrate;
 pub mod owner;
 pub mod repo;

@@ -158,6 +158,8 @@ pub struct Vault {
     report: OpenReport,
     unlocked: RwLock<Option<Unlocked>>,
     last_attempt_mono: Mutex<Option<Duration>>,
+    /// The session escrow key, kept across a lock ([`super::escrow`]).
+    escrow: RwLock<Option<super::escrow::EscrowCipher>>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -241,6 +243,7 @@ impl Vault {
             report,
             unlocked: RwLock::new(None),
             last_attempt_mono: Mutex::new(None),
+            escrow: RwLock::new(None),
         })
     }
 
@@ -318,12 +321,29 @@ impl Vault {
     fn install(&self, dek: DataKey) -> Result<()> {
         let keys = Arc::new(VaultKeys::from_dek(&dek)?);
         *self.unlocked.write().unwrap_or_else(|e| e.into_inner()) = Some(Unlocked { dek, keys });
-        // Outbox rows from before schema 4 get their authenticated header.
-        let adopted = self.outbox().and_then(|o| o.adopt_legacy_rows());
+        // Outbox rows from before schema 4 get their authenticated header;
+        // a session rotated while locked becomes the session.
+        let adopted = self
+            .outbox()
+            .and_then(|o| o.adopt_legacy_rows())
+            .and_then(|()| {
+                let cipher = self.escrow_cipher_for_unlocked()?;
+                self.adopt_escrowed_session(&cipher)?;
+                *self.escrow.write().unwrap_or_else(|e| e.into_inner()) = Some(cipher);
+                Ok(())
+            });
         if adopted.is_err() {
             self.lock();
         }
         adopted
+    }
+
+    /// The session escrow key, once this process has unlocked the vault.
+    pub(super) fn escrow(&self) -> Option<super::escrow::EscrowCipher> {
+        self.escrow
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// True while the keys are in memory.
@@ -618,6 +638,7 @@ impl Vault {
                     tx.execute_batch(
                         "UPDATE vault_meta SET platform_wrapped_dek = NULL;
                          DELETE FROM profile; DELETE FROM session_tokens; DELETE FROM cards;
+                         DELETE FROM session_escrow;
                          DELETE FROM settings; DELETE FROM cache.transactions;
                          DELETE FROM cache.points; DELETE FROM cache.coupons;
                          UPDATE pending_operations SET request = x'', result = NULL,

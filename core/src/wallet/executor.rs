@@ -16,6 +16,15 @@
 //! 4. [`Wallet::reconcile_pending`] drives every `pending`, `sending` and
 //!    `unknown` operation to an outcome; every money call runs it first, and
 //!    a shell calls it after a restart.
+//! 5. The server answers a replay from its stored result only for its
+//!    idempotency retention (header `Idempotency-Retention`, remembered in
+//!    the vault; 24 h until the server said otherwise). Before replaying an
+//!    operation older than three quarters of it (or one "created in the
+//!    future" by a clock set back), the executor asks
+//!    `GET /v1/me/operations/{idempotency_key}`: a transaction settles the
+//!    operation `completed` without a replay; `404 operation_not_found`
+//!    means the server never applied it, so the replay (same key) is safe;
+//!    anything else leaves it `unknown`.
 //!
 //! The key never changes while an outcome is open, so no interleaving of
 //! faults and restarts can apply an operation twice.
@@ -23,7 +32,7 @@
 use imwallet_protocol::wire::{Transaction, TransactionStatus};
 use serde::{Deserialize, Serialize};
 
-use crate::api::{ApiError, ApiRequest, NetworkFailure};
+use crate::api::{ApiError, ApiRequest, NetworkFailure, retention};
 use crate::store::repo::outbox::{OperationState, PendingOperation, random_id};
 
 use super::{Wallet, WalletError};
@@ -59,6 +68,47 @@ pub struct ReconcileReport {
     pub failed: u32,
     /// Operations whose outcome is still open (network still down).
     pub unresolved: u32,
+}
+
+/// The vault setting holding the last retention the server advertised
+/// (decimal seconds), for processes that have not yet had a response.
+const RETENTION_SETTING: &str = "api.idempotency_retention_s";
+
+/// Problem code of the operation lookup's "never applied".
+const NOT_APPLIED_CODE: &str = "operation_not_found";
+
+/// Whether an operation created at `created_at_s` may have outlived the
+/// server's idempotency record by `now_s`: older than three quarters of the
+/// retention (a quarter is margin for the device's clock running behind the
+/// server's), or dated after `now_s` (the clock was set back: its age is
+/// unknown).
+fn may_have_outlived(created_at_s: i64, now_s: i64, retention_s: u64) -> bool {
+    let age = now_s.saturating_sub(created_at_s);
+    let bound = i64::try_from(retention_s / 4 * 3).unwrap_or(i64::MAX);
+    age < 0 || age >= bound
+}
+
+/// What the server says about an operation's key.
+enum Lookup {
+    /// It applied the request: its transaction.
+    Applied(Box<Transaction>),
+    /// It never applied a request with this key.
+    NotApplied,
+    /// No answer (network, session): the outcome stays open.
+    Unknown(ApiError),
+}
+
+/// `Idempotency-Key`s are ours (hex), but a path segment is escaped anyway.
+fn path_segment(key: &str) -> String {
+    key.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// A definitive refusal: the server did not apply the request and never will
@@ -154,6 +204,28 @@ impl Wallet {
                 code: "operation_unreplayable".into(),
             });
         };
+        if !fresh && self.may_have_been_forgotten(&op).await? {
+            match self.look_up(&op.idempotency_key).await {
+                Lookup::Applied(txn) => {
+                    tracing::info!(operation = %op.id, kind = %op.kind,
+                        "operation found applied after the idempotency retention");
+                    return self.settle_applied(&op, *txn).await;
+                }
+                Lookup::NotApplied => {}
+                Lookup::Unknown(error) => {
+                    let id = op.id.clone();
+                    self.with_vault(move |v| {
+                        v.outbox()?.set_state(&id, OperationState::Unknown, None)
+                    })
+                    .await?;
+                    tracing::warn!(operation = %op.id, kind = %op.kind, error = %error,
+                        "operation lookup failed; outcome still unknown");
+                    return Err(WalletError::OutcomeUnknown {
+                        operation_id: op.id,
+                    });
+                }
+            }
+        }
         if !fresh {
             let id = op.id.clone();
             self.with_vault(move |v| v.outbox()?.mark_sending(&id))
@@ -166,22 +238,8 @@ impl Wallet {
         let id = op.id.clone();
         match outcome {
             Ok(txn) => {
-                let result = serde_json::to_vec(&txn)
-                    .map_err(|_| WalletError::internal("transaction not serialisable"))?;
-                let record = super::history::record_of(&txn);
-                self.with_vault(move |v| {
-                    v.outbox()?
-                        .set_state(&id, OperationState::Completed, Some(&result))?;
-                    v.transactions()?.upsert(&record)
-                })
-                .await?;
                 tracing::info!(operation = %op.id, kind = %op.kind, "money operation completed");
-                if txn.status == TransactionStatus::Held {
-                    return Err(WalletError::RiskHold {
-                        transaction_id: txn.id,
-                    });
-                }
-                Ok(txn)
+                self.settle_applied(&op, txn).await
             }
             Err(error) if is_definitive(&error) => {
                 let code = error.problem_code().unwrap_or("not_sent").to_owned();
@@ -204,6 +262,84 @@ impl Wallet {
                     operation_id: op.id,
                 })
             }
+        }
+    }
+
+    /// Records `txn` as the outcome of `op` (and in the history cache), and
+    /// saves a newly advertised idempotency retention in the same pass.
+    async fn settle_applied(
+        &self,
+        op: &PendingOperation,
+        txn: Transaction,
+    ) -> Result<Transaction, WalletError> {
+        let result = serde_json::to_vec(&txn)
+            .map_err(|_| WalletError::internal("transaction not serialisable"))?;
+        let record = super::history::record_of(&txn);
+        let id = op.id.clone();
+        let retention = self.api.retention().unsaved();
+        self.with_vault(move |v| {
+            v.outbox()?
+                .set_state(&id, OperationState::Completed, Some(&result))?;
+            v.transactions()?.upsert(&record)?;
+            if let Some(seconds) = retention {
+                v.settings()?
+                    .set(RETENTION_SETTING, seconds.to_string().as_bytes())?;
+            }
+            Ok(())
+        })
+        .await?;
+        if let Some(seconds) = retention {
+            self.api.retention().mark_saved(seconds);
+        }
+        if txn.status == TransactionStatus::Held {
+            return Err(WalletError::RiskHold {
+                transaction_id: txn.id,
+            });
+        }
+        Ok(txn)
+    }
+
+    /// The idempotency retention to trust: what the server advertised to
+    /// this process, else what it advertised before (saved in the vault),
+    /// else [`retention::DEFAULT_RETENTION_S`].
+    async fn retention_s(&self) -> Result<u64, WalletError> {
+        if let Some(seconds) = self.api.retention().advertised() {
+            return Ok(seconds);
+        }
+        let saved = self
+            .with_vault(|v| v.settings()?.get(RETENTION_SETTING))
+            .await?;
+        Ok(saved
+            .and_then(|s| {
+                std::str::from_utf8(s.expose())
+                    .ok()
+                    .and_then(retention::parse)
+            })
+            .unwrap_or(retention::DEFAULT_RETENTION_S))
+    }
+
+    /// Whether the server may no longer hold `op`'s idempotency record (so
+    /// a replay could apply it a second time).
+    async fn may_have_been_forgotten(&self, op: &PendingOperation) -> Result<bool, WalletError> {
+        let retention_s = self.retention_s().await?;
+        let vault = self.unlocked_vault()?;
+        let now_s = vault.options().clock.wall_s();
+        Ok(may_have_outlived(op.created_at_s, now_s, retention_s))
+    }
+
+    /// Asks the server whether it applied a request with this key.
+    async fn look_up(&self, idempotency_key: &str) -> Lookup {
+        let request = ApiRequest::get(format!(
+            "/v1/me/operations/{}",
+            path_segment(idempotency_key)
+        ))
+        .authenticated();
+        match self.api.send::<Transaction>(&request).await {
+            Ok(txn) => Lookup::Applied(Box::new(txn)),
+            Err(ApiError::Problem(p)) if p.status == 404 && p.code == NOT_APPLIED_CODE => {
+                Lookup::NotApplied
+            }
+            Err(error) => Lookup::Unknown(error),
         }
     }
 
@@ -286,5 +422,22 @@ mod tests {
         assert!(!is_definitive(&problem(401, "invalid_token")));
         assert!(!is_definitive(&problem(503, "unavailable")));
         assert!(is_definitive(&problem(402, "insufficient_funds")));
+    }
+
+    #[test]
+    fn an_operation_is_looked_up_once_it_nears_the_retention_or_its_age_is_unknown() {
+        let day = 24 * 3600;
+        let retention = 25 * 3600;
+        assert!(!may_have_outlived(1_000, 1_000, retention));
+        assert!(!may_have_outlived(0, 18 * 3600, retention));
+        assert!(may_have_outlived(0, 19 * 3600, retention));
+        assert!(may_have_outlived(0, day + 3600, retention));
+        assert!(may_have_outlived(10_000, 0, retention), "clock set back");
+    }
+
+    #[test]
+    fn keys_are_escaped_as_a_path_segment() {
+        assert_eq!(path_segment("0a1b-c_D"), "0a1b-c_D");
+        assert_eq!(path_segment("a/b?c"), "a%2Fb%3Fc");
     }
 }

@@ -174,9 +174,10 @@ pub(crate) fn pair_from_stored(stored: &StoredTokens) -> TokenPair {
     }
 }
 
-/// Saves a rotated token pair in the vault before the next request uses it.
-/// Called from inside the API client's refresh; failures are logged (the
-/// pair stays usable in memory; the next login replaces it).
+/// Saves a rotated token pair in the vault before the next request uses it
+/// (into the session escrow while the vault is locked). Called from inside
+/// the API client's refresh; failures are logged (the pair stays usable in
+/// memory; the next login replaces it).
 fn persist_rotated_tokens(slot: &VaultSlot, pair: &TokenPair) {
     let vault = slot
         .read()
@@ -188,7 +189,7 @@ fn persist_rotated_tokens(slot: &VaultSlot, pair: &TokenPair) {
         refresh: crate::crypto::SecretString::new(pair.refresh_token.as_str()),
         access_expires_at_s: 0,
     };
-    let saved = vault.tokens().and_then(|t| t.save(&stored));
+    let saved = vault.save_rotated_session(&stored);
     if let Err(e) = saved {
         tracing::warn!(error = %e, "could not persist rotated session tokens");
     }

@@ -12,6 +12,7 @@ mod brute_force;
 mod canary;
 mod concurrency;
 mod crash;
+mod escrow;
 mod migration;
 mod support;
 mod tamper;

@@ -198,3 +198,59 @@ fn an_outbox_row_with_an_edited_state_or_key_is_refused_not_replayed() {
         );
     }
 }
+
+#[test]
+fn an_edited_plaintext_column_of_the_history_fails_authentication() {
+    for edit in [
+        "currency = 'USD'",
+        "kind = 'top_up'",
+        "status = 'reversed'",
+        "direction = 1",
+        "created_at_ms = created_at_ms + 1",
+        "updated_at_ms = updated_at_ms + 1",
+        "memo = x''",
+        "memo = NULL",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let v = seeded(dir.path());
+        let c = raw(dir.path(), true);
+        c.execute(
+            &format!("UPDATE transactions SET {edit} WHERE server_id = 't1'"),
+            [],
+        )
+        .unwrap();
+        assert!(is_crypto(v.transactions().unwrap().get("t1")), "{edit}");
+        assert!(is_crypto(v.transactions().unwrap().page(10, 0)), "{edit}");
+        // The untouched rows still read.
+        v.transactions().unwrap().get("t0").unwrap();
+    }
+}
+
+#[test]
+fn an_edited_coupon_status_or_expiry_fails_authentication() {
+    use imwallet_core::protocol::money::{Currency, Money};
+    use imwallet_core::store::repo::rewards::Coupon;
+    for edit in [
+        "status = 'available'",
+        "expires_at_s = expires_at_s + 86400",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let v = seeded(dir.path());
+        let coupon = Coupon {
+            server_id: "cp1".into(),
+            status: "used".into(),
+            expires_at_s: 1_000,
+            title: "5 off".into(),
+            value: Money::new(500, Currency::Cny),
+        };
+        let rewards = v.rewards().unwrap();
+        rewards
+            .replace_coupons(std::slice::from_ref(&coupon))
+            .unwrap();
+        assert_eq!(rewards.coupons().unwrap(), vec![coupon]);
+        raw(dir.path(), true)
+            .execute(&format!("UPDATE coupons SET {edit}"), [])
+            .unwrap();
+        assert!(is_crypto(rewards.coupons()), "{edit}");
+    }
+}

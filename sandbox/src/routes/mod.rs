@@ -11,6 +11,7 @@ mod history;
 mod merchants;
 mod meta;
 mod moves;
+mod operations;
 mod paycodes;
 mod sessions;
 
@@ -64,6 +65,7 @@ pub fn table() -> Vec<Route> {
         POST "/v1/me/freeze" => accounts::freeze,
         POST "/v1/me/unfreeze" => accounts::unfreeze,
         GET "/v1/me/security-events" => accounts::security_events,
+        GET "/v1/me/operations/{idempotency_key}" => operations::by_key,
         POST "/v1/me/paycode-devices" => paycodes::provision,
         GET "/v1/balances" => history::balances,
         POST "/v1/cards" => cards::bind,

@@ -1,11 +1,16 @@
 //! Points balance and coupons (cache). The points balance and each coupon's
 //! title and value are encrypted; a coupon's server id, status and expiry
-//! are plaintext so expired ones can be filtered without decrypting.
+//! are plaintext so expired ones can be filtered without decrypting, and
+//! authenticated: they are the AAD row of the coupon's body
+//! ([`COUPON_SCHEMA`]), so an edited status or expiry fails to open instead
+//! of showing a used coupon as available. Coupons written before (the server
+//! id alone as AAD) were dropped by cache migration 4.
 
 use imwallet_protocol::money::{Currency, Money};
 use rusqlite::{OptionalExtension, params};
 
 use super::{RepoCtx, aad};
+use crate::crypto::Aad;
 use crate::store::codec::{RecordReader, RecordWriter};
 use crate::store::error::{Result, VaultError};
 
@@ -22,6 +27,27 @@ pub struct Coupon {
     pub title: String,
     /// Discount value.
     pub value: Money,
+}
+
+/// Layout version of a coupon body's AAD: 2 binds status and expiry.
+pub const COUPON_SCHEMA: u32 = 2;
+
+/// The AAD row of a coupon: its plaintext columns, length-prefixed.
+fn coupon_row(server_id: &str, status: &str, expires_at_s: i64) -> zeroize::Zeroizing<Vec<u8>> {
+    RecordWriter::with_capacity(64)
+        .str(server_id)
+        .str(status)
+        .i64(expires_at_s)
+        .finish()
+}
+
+fn coupon_aad(row: &[u8]) -> Aad<'_> {
+    Aad {
+        table: "coupons",
+        column: "body",
+        row,
+        schema: COUPON_SCHEMA,
+    }
 }
 
 /// Access to points and coupons.
@@ -77,10 +103,8 @@ impl Rewards<'_> {
                 .i64(c.value.minor)
                 .str(c.value.currency.code())
                 .finish();
-            rows.push(
-                keys.columns
-                    .seal(&aad("coupons", "body", c.server_id.as_bytes()), &plain)?,
-            );
+            let row = coupon_row(&c.server_id, &c.status, c.expires_at_s);
+            rows.push(keys.columns.seal(&coupon_aad(&row), &plain)?);
         }
         self.0.db.write(|tx| {
             tx.execute("DELETE FROM cache.coupons", [])?;
@@ -107,11 +131,8 @@ impl Rewards<'_> {
         })?;
         rows.into_iter()
             .map(|(server_id, expires_at_s, status, env)| {
-                let plain = self
-                    .0
-                    .keys
-                    .columns
-                    .open(&aad("coupons", "body", server_id.as_bytes()), &env)?;
+                let row = coupon_row(&server_id, &status, expires_at_s);
+                let plain = self.0.keys.columns.open(&coupon_aad(&row), &env)?;
                 let mut r = RecordReader::new(&plain);
                 let title = r.string()?;
                 let minor = r.i64()?;
