@@ -93,17 +93,10 @@ async fn ctrl_c_while_waiting_for_input_stops_cleanly_with_130() {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let child = command.spawn().unwrap();
-    // The profile is saved before the password is asked for; then the
-    // command waits on stdin, with its Ctrl-C handler installed.
-    let config = dir.path().join("config.json");
-    for _ in 0..400 {
-        if config.exists() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    assert!(config.exists(), "the command never started");
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The readiness marker: the process has installed its SIGINT handler
+    // (the command then waits on stdin inside it). Before that, SIGINT
+    // would kill it the default way and the test would prove nothing.
+    wait_until_sigint_is_caught(child.id()).await;
     let killed = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -114,4 +107,38 @@ async fn ctrl_c_while_waiting_for_input_stops_cleanly_with_130() {
         .unwrap();
     let line = assert_one_line_error(&out, 130);
     assert_eq!(line, "imwallet: interrupted");
+}
+
+/// Waits (bounded, 20 s) until process `pid` catches SIGINT, read from the
+/// kernel's record of its signal dispositions: the `SigCgt` mask in
+/// `/proc/<pid>/status` on Linux, `ps -o sigcatch=` elsewhere. SIGINT is
+/// signal 2, bit 1 of the mask.
+async fn wait_until_sigint_is_caught(pid: u32) {
+    const SIGINT_BIT: u64 = 1 << 1;
+    for _ in 0..2_000 {
+        if caught_signals(pid).is_some_and(|mask| mask & SIGINT_BIT != 0) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("process {pid} never installed its Ctrl-C handler");
+}
+
+/// The mask of signals `pid` catches, if it can be read.
+fn caught_signals(pid: u32) -> Option<u64> {
+    let hex = if cfg!(target_os = "linux") {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("SigCgt:"))?
+            .trim()
+            .to_owned()
+    } else {
+        let out = std::process::Command::new("ps")
+            .args(["-o", "sigcatch=", "-p", &pid.to_string()])
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    u64::from_str_radix(&hex, 16).ok()
 }

@@ -1,9 +1,12 @@
 //! The chaos proxy itself: each fault does what it claims to the real
 //! sandbox behind it (nothing reaches the server, or the server commits and
-//! the answer is lost, or the proxy answers on its own).
+//! the answer is lost, or the proxy answers on its own); and the client's
+//! single-flight token refresh seen from the wire, against the real sandbox.
 
-use imwallet_tests::TestServer;
+use imwallet_protocol::money::Currency;
 use imwallet_tests::chaos::{ChaosProxy, Fault, FaultMix};
+use imwallet_tests::wallet::{journey_config, open_wallet_at, sign_up};
+use imwallet_tests::{TestServer, World};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -122,4 +125,83 @@ async fn a_random_plan_is_reproducible_and_counts_every_request() {
         outcomes.push(seen);
     }
     assert_eq!(outcomes[0], outcomes[1], "same seed, same faults");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_calls_with_an_expired_token_cause_exactly_one_refresh() {
+    let world = World::with(TestServer::start_with(journey_config(false), true).await).await;
+    let proxy = ChaosProxy::start(world.server.sandbox.addr())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = open_wallet_at(&world, dir.path(), &proxy.base_url());
+    let phone = world.phone();
+    sign_up(&world, &wallet, &phone, "Flo").await;
+    let families_before = world.server.count("token_families");
+    let refresh_tokens_before = world.server.count("refresh_tokens");
+
+    // The access token expires on the server (its TTL is 900 s). Every
+    // answer is held back 50 ms, so all calls reach the server with the
+    // old token before the first 401 comes back: they overlap for sure.
+    world.server.advance_s(901);
+    let seen_before = proxy.exchanges().len();
+    proxy.set_fault(Fault::Delay(Duration::from_millis(50)));
+    const CALLS: usize = 16;
+    let calls: Vec<_> = (0..CALLS)
+        .map(|i| {
+            let wallet = wallet.clone();
+            tokio::spawn(async move {
+                if i % 2 == 0 {
+                    wallet.balance(Currency::Cny).await.map(|_| ())
+                } else {
+                    wallet.cards().await.map(|_| ())
+                }
+            })
+        })
+        .collect();
+    for (i, call) in calls.into_iter().enumerate() {
+        call.await
+            .unwrap()
+            .unwrap_or_else(|e| panic!("call {i} failed: {e:?}"));
+    }
+    proxy.set_fault(Fault::Pass);
+
+    let during: Vec<_> = proxy.exchanges().split_off(seen_before);
+    let refreshes = during
+        .iter()
+        .filter(|e| e.method == "POST" && e.path == "/v1/auth/refresh")
+        .count();
+    let expired = during.iter().filter(|e| e.status == Some(401)).count();
+    assert_eq!(refreshes, 1, "one refresh for all calls: {during:?}");
+    assert!(
+        expired > 1,
+        "the calls overlapped: several met the expired token ({expired}): {during:?}"
+    );
+    assert!(
+        during
+            .iter()
+            .filter(|e| e.path != "/v1/auth/refresh")
+            .all(|e| matches!(e.status, Some(200 | 401))),
+        "{during:?}"
+    );
+    // The server agrees: the session was rotated once (one new refresh
+    // token, same family, no reuse alarm), and the rotated token works.
+    assert_eq!(
+        world.server.count("refresh_tokens"),
+        refresh_tokens_before + 1
+    );
+    assert_eq!(world.server.count("token_families"), families_before);
+    let events = wallet.security_events().await.unwrap();
+    assert!(
+        !events
+            .iter()
+            .any(|e| e.kind == "refresh_token_reuse_detected"),
+        "{events:?}"
+    );
+    wallet.balances().await.unwrap();
+    assert_eq!(
+        proxy.requests_to("POST", "/v1/auth/refresh"),
+        1,
+        "the new token is used without another refresh"
+    );
 }

@@ -4,6 +4,12 @@
 //! what its killed predecessor left open. At the end every operation the
 //! device recorded is completed or failed, and each completed one is in the
 //! ledger exactly once (unique memos), with balances agreeing.
+//!
+//! Kill timing must cover both sides: kills that interrupt a money
+//! operation (the next child resumes it) and kills that land while a child
+//! is still starting up and reconciling (no `reconciled` line yet). After
+//! the 100 spread-out rounds, rounds aimed at a side not yet seen follow
+//! (bounded), so the coverage assertion does not depend on luck.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -37,12 +43,21 @@ async fn killed_clients_apply_every_operation_exactly_once() {
 
     let child = env!("CARGO_BIN_EXE_wallet-restart-child");
     let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
-    let rounds = 100;
-    let mut resumed = 0u32;
-    for round in 0..rounds {
+    const MIN_ROUNDS: u32 = 100;
+    const MAX_ROUNDS: u32 = 200;
+    let (mut resumed, mut startup_kills) = (0u32, 0u32);
+    let mut rounds = 0;
+    while rounds < MIN_ROUNDS || ((resumed == 0 || startup_kills == 0) && rounds < MAX_ROUNDS) {
         rng ^= rng << 13;
         rng ^= rng >> 7;
         rng ^= rng << 17;
+        let kill_after_ms = match (rounds < MIN_ROUNDS, resumed, startup_kills) {
+            (true, _, _) => 20 + rng % 280,
+            (false, _, 0) => rng % 10,
+            _ => 300 + rng % 300,
+        };
+        let round = rounds;
+        rounds += 1;
         let mut process = Command::new(child)
             .env("IMW_URL", base_url(&world))
             .env("IMW_KEY", &world.api_key)
@@ -54,7 +69,7 @@ async fn killed_clients_apply_every_operation_exactly_once() {
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap();
-        tokio::time::sleep(Duration::from_millis(20 + rng % 280)).await;
+        tokio::time::sleep(Duration::from_millis(kill_after_ms)).await;
         if let Some(status) = process.try_wait().unwrap() {
             panic!("round {round}: the child exited on its own: {status}");
         }
@@ -63,15 +78,30 @@ async fn killed_clients_apply_every_operation_exactly_once() {
         let mut out = String::new();
         std::io::Read::read_to_string(&mut process.stdout.take().unwrap(), &mut out).unwrap();
         // "reconciled ReconcileReport { completed: N, ... }": operations a
-        // killed predecessor left open and this child settled.
-        resumed += out
+        // killed predecessor left open and this child settled. No such line:
+        // this child was killed while starting up or reconciling.
+        let reconciled = out
             .lines()
-            .find_map(|l| l.strip_prefix("reconciled ReconcileReport { completed: "))
-            .and_then(|rest| rest.split(',').next())
-            .and_then(|n| n.parse::<u32>().ok())
-            .unwrap_or(0);
+            .find_map(|l| l.strip_prefix("reconciled ReconcileReport { completed: "));
+        match reconciled {
+            Some(rest) => {
+                resumed += rest
+                    .split(',')
+                    .next()
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .unwrap_or(0);
+            }
+            None => startup_kills += 1,
+        }
     }
-    assert!(resumed > 0, "no kill interrupted an operation");
+    assert!(
+        resumed > 0,
+        "no kill interrupted an operation in {rounds} rounds"
+    );
+    assert!(
+        startup_kills > 0,
+        "no kill landed during start-up and reconciliation in {rounds} rounds"
+    );
 
     // Reopen as the next launch would, and settle.
     let wallet = open_wallet(&world, dir.path());
@@ -89,7 +119,7 @@ async fn killed_clients_apply_every_operation_exactly_once() {
         "open operations left: {states:?}"
     );
     assert!(
-        completed > rounds as i64,
+        completed > i64::from(rounds),
         "the children did real work: {states:?}"
     );
     let by_kind = server_txns_by(&world, &user_id);
@@ -117,8 +147,8 @@ async fn killed_clients_apply_every_operation_exactly_once() {
         ledger_cny(&world, &format!("user:{user_id}"))
     );
     eprintln!(
-        "restart test: {rounds} kills, {resumed} interrupted operations resumed, \
-         {states:?}, server {by_kind:?}"
+        "restart test: {rounds} kills ({startup_kills} during start-up), \
+         {resumed} interrupted operations resumed, {states:?}, server {by_kind:?}"
     );
     world.server.assert_ledger_sound();
 }

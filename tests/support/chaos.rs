@@ -103,11 +103,25 @@ enum Plan {
     Script(std::collections::VecDeque<Fault>),
 }
 
+/// One request the proxy saw: its method and path (query dropped), and
+/// the status of the answer it relayed or made up (`None` when the
+/// connection was dropped or the server gave no answer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path without its query string.
+    pub path: String,
+    /// The status the client got, if any.
+    pub status: Option<u16>,
+}
+
 struct Shared {
     upstream: std::net::SocketAddr,
     plan: Mutex<Plan>,
     stats: Mutex<ChaosStats>,
     requests: AtomicU64,
+    log: Mutex<Vec<Exchange>>,
 }
 
 /// A running chaos proxy; it stops when dropped.
@@ -133,6 +147,7 @@ impl ChaosProxy {
             plan: Mutex::new(Plan::Fixed(Fault::Pass)),
             stats: Mutex::new(ChaosStats::default()),
             requests: AtomicU64::new(0),
+            log: Mutex::new(Vec::new()),
         });
         let accept_shared = shared.clone();
         let task = tokio::spawn(async move {
@@ -176,6 +191,19 @@ impl ChaosProxy {
     pub fn requests(&self) -> u64 {
         self.shared.requests.load(Ordering::SeqCst)
     }
+
+    /// Every request seen so far, in the order their fate was settled.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        lock(&self.shared.log).clone()
+    }
+
+    /// How many requests of `method` to `path` were seen so far.
+    pub fn requests_to(&self, method: &str, path: &str) -> usize {
+        lock(&self.shared.log)
+            .iter()
+            .filter(|e| e.method == method && e.path == path)
+            .count()
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -200,6 +228,31 @@ impl Shared {
         }
     }
 
+    fn record(&self, request: &[u8], response: Option<&[u8]>) {
+        let line = request
+            .split(|b| *b == b'\r')
+            .next()
+            .map(String::from_utf8_lossy)
+            .unwrap_or_default();
+        let mut parts = line.split(' ');
+        let method = parts.next().unwrap_or("").to_owned();
+        let target = parts.next().unwrap_or("");
+        let path = target.split('?').next().unwrap_or("").to_owned();
+        let status = response.and_then(|r| {
+            std::str::from_utf8(r.get(..12)?)
+                .ok()?
+                .split(' ')
+                .nth(1)?
+                .parse()
+                .ok()
+        });
+        lock(&self.log).push(Exchange {
+            method,
+            path,
+            status,
+        });
+    }
+
     fn count(&self, fault: Fault) {
         let mut stats = lock(&self.stats);
         match fault {
@@ -218,15 +271,21 @@ async fn serve_client(mut client: TcpStream, shared: Arc<Shared>) {
         let fault = shared.next_fault();
         shared.count(fault);
         let response = match fault {
-            Fault::DropBeforeServer => return,
+            Fault::DropBeforeServer => {
+                shared.record(&request, None);
+                return;
+            }
             Fault::Status(status) => synthetic_response(status),
             Fault::Pass | Fault::DropAfterServer | Fault::Delay(_) => {
                 let Some(response) = forward(&request, shared.upstream).await else {
+                    shared.record(&request, None);
                     return;
                 };
                 response
             }
         };
+        let delivered = !matches!(fault, Fault::DropAfterServer);
+        shared.record(&request, delivered.then_some(response.as_slice()));
         match fault {
             Fault::DropAfterServer => return,
             Fault::Delay(delay) => tokio::time::sleep(delay).await,

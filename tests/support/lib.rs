@@ -23,13 +23,17 @@ pub struct TestServer {
     pub sandbox: Sandbox,
     /// The manual clock, if the server was started with one.
     pub clock: Option<ManualClock>,
+    /// The temporary directory of the database file, removed when the
+    /// server is dropped (declared last: dropped after the sandbox).
+    db_dir: Option<tempfile::TempDir>,
 }
 
 /// 2026-01-15T00:00:00Z, a fixed start for manual clocks.
 pub const T0: i64 = 1_768_435_200_000;
 
 impl TestServer {
-    /// Starts a sandbox with an in-memory database, test config and the wall clock.
+    /// Starts a sandbox with test config and the wall clock, on a database
+    /// file in a temporary directory (WAL, the production pragmas).
     pub async fn start() -> TestServer {
         TestServer::start_with(Config::for_tests(), false).await
     }
@@ -40,11 +44,33 @@ impl TestServer {
     }
 
     /// Starts a sandbox with the given config; `manual` selects the clock.
+    /// The database is a fresh file in a temporary directory, opened as in
+    /// production (WAL, `synchronous=NORMAL`): what the tests see is what
+    /// a deployed server does, fsyncs at checkpoints included.
     pub async fn start_with(config: Config, manual: bool) -> TestServer {
+        let dir = tempfile::Builder::new()
+            .prefix("imwallet-e2e-")
+            .tempdir()
+            .unwrap();
+        let db = dir.path().join("sandbox.db");
+        let mut server = TestServer::start_at(config, manual, db.to_str().unwrap()).await;
+        server.db_dir = Some(dir);
+        server
+    }
+
+    /// Starts a sandbox on SQLite's `:memory:` database (no WAL, no file,
+    /// no fsync). Only for a test that says in a comment why a file does
+    /// not suit it; everything else uses [`TestServer::start_with`].
+    pub async fn start_in_memory(config: Config, manual: bool) -> TestServer {
         TestServer::start_at(config, manual, ":memory:").await
     }
 
-    /// Starts a sandbox on a database path.
+    /// The database file, when the server runs on one this helper created.
+    pub fn db_path(&self) -> Option<std::path::PathBuf> {
+        self.db_dir.as_ref().map(|d| d.path().join("sandbox.db"))
+    }
+
+    /// Starts a sandbox on a database path (the caller owns the file).
     pub async fn start_at(config: Config, manual: bool, db: &str) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let clock = manual.then(|| ManualClock::new(T0));
@@ -55,7 +81,11 @@ impl TestServer {
         let sandbox = Sandbox::start(listener, db, config, dyn_clock)
             .await
             .unwrap();
-        TestServer { sandbox, clock }
+        TestServer {
+            sandbox,
+            clock,
+            db_dir: None,
+        }
     }
 
     /// An anonymous client (no API key).

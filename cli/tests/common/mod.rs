@@ -24,16 +24,26 @@ pub struct Server {
     pub url: String,
     pub api_key: String,
     http: reqwest::Client,
+    /// The directory of the sandbox's database file (declared last:
+    /// removed after the sandbox is dropped).
+    _db_dir: tempfile::TempDir,
 }
 
 impl Server {
-    /// Starts the sandbox (cheap server-side hashing) and creates an app.
+    /// Starts the sandbox (cheap server-side hashing) on a database file in
+    /// a temporary directory, opened as in production (WAL,
+    /// `synchronous=NORMAL`), and creates an app.
     pub async fn start() -> Server {
         let _ = rustls::crypto::ring::default_provider().install_default();
+        let db_dir = tempfile::Builder::new()
+            .prefix("imwallet-cli-test-")
+            .tempdir()
+            .unwrap();
+        let db = db_dir.path().join("sandbox.db");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let sandbox = Sandbox::start(
             listener,
-            ":memory:",
+            db.to_str().unwrap(),
             Config::for_tests(),
             Arc::new(SystemClock),
         )
@@ -56,6 +66,7 @@ impl Server {
             url,
             api_key,
             http,
+            _db_dir: db_dir,
         }
     }
 

@@ -299,9 +299,21 @@ fn a_migration_killed_halfway_leaves_the_old_schema_or_the_new_one() {
     assert!(ok && lines.iter().any(|l| l == "MIGRATED"));
     let full_ms = start.elapsed().as_millis() as u64;
 
+    // At least 24 rounds with kill times spread over the run; then, while a
+    // side is still unseen (bounded), rounds aimed at it: an early kill for
+    // "old", a late one for "new". Coverage is then reached, not lucky.
+    const MIN_ROUNDS: u32 = 24;
+    const MAX_ROUNDS: u32 = 96;
     let mut rng = Lcg(7);
     let (mut old_seen, mut new_seen) = (0, 0);
-    for round in 0..24 {
+    let mut round = 0;
+    while round < MIN_ROUNDS || ((old_seen == 0 || new_seen == 0) && round < MAX_ROUNDS) {
+        let kill_after_ms = match (round < MIN_ROUNDS, old_seen, new_seen) {
+            (true, _, _) => rng.below(full_ms + full_ms / 4 + 1),
+            (false, 0, _) => rng.below(full_ms / 8 + 1),
+            _ => full_ms + rng.below(full_ms + 1),
+        };
+        round += 1;
         let dir = tempfile::tempdir().unwrap();
         let round_dir = dir.path().join(format!("r{round}"));
         copy_fixture(template.path(), &round_dir);
@@ -309,7 +321,7 @@ fn a_migration_killed_halfway_leaves_the_old_schema_or_the_new_one() {
             "migration::child_migrator_upgrades_a_version_two_vault",
             &[(CHILD_ENV, round_dir.to_str().unwrap())],
         );
-        std::thread::sleep(Duration::from_millis(rng.below(full_ms + full_ms / 4 + 1)));
+        std::thread::sleep(Duration::from_millis(kill_after_ms));
         child.kill();
         let paths = VaultPaths::in_dir(&round_dir);
         for (path, old, new, list) in [
@@ -348,10 +360,10 @@ fn a_migration_killed_halfway_leaves_the_old_schema_or_the_new_one() {
         );
     }
     eprintln!(
-        "migration kill test: full run {full_ms} ms; files left old {old_seen}, new {new_seen}"
+        "migration kill test: full run {full_ms} ms; {round} rounds; files left old {old_seen}, new {new_seen}"
     );
     assert!(
         old_seen > 0 && new_seen > 0,
-        "kills did not cover both sides of a migration"
+        "kills did not cover both sides of a migration in {MAX_ROUNDS} rounds"
     );
 }
