@@ -29,12 +29,6 @@ native="$sdk/target/native"
 rm -rf "$gen"
 mkdir -p "$gen" "$native"
 sed -E '/^[[:space:]]*android[[:space:]]*=[[:space:]]*true/d' uniffi.toml > "$sdk/target/uniffi-jvm.toml"
-# A field named `message` clashes with Throwable.message in Kotlin (the
-# generated class does not compile); rename it for Kotlin only. A no-op once
-# the Rust field has another name.
-if ! grep -q 'bindings.kotlin.rename' uniffi.toml; then
-  printf '\n[crates.imwallet_ffi.bindings.kotlin.rename]\n"QrParseError.Invalid.message" = "detail"\n' >> "$sdk/target/uniffi-jvm.toml"
-fi
 
 # Library mode reads the uniffi metadata from the (unstripped) debug build.
 "$target/debug/uniffi-bindgen" generate --library "$lib" --config "$sdk/target/uniffi-jvm.toml" \

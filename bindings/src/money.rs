@@ -206,6 +206,13 @@ impl Wallet {
             .await
     }
 
+    /// The money operations whose outcome is still open (`pending`,
+    /// `sending`, `unknown`), oldest first; `reconcile_pending` settles them.
+    pub async fn pending_operations(&self) -> Result<Vec<OperationStatus>, WalletFfiError> {
+        self.call(|w| async move { w.pending_operations().await.map(list) })
+            .await
+    }
+
     /// Where one money operation stands.
     pub async fn operation(&self, operation_id: String) -> Result<OperationStatus, WalletFfiError> {
         self.call(|w| async move { w.operation(operation_id).await.map(Into::into) })

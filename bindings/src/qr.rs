@@ -2,7 +2,10 @@
 //! record (the zero-copy parse stays inside `imwallet-protocol`) or a typed
 //! error. Conversion only; the summary rules live in the protocol crate.
 
+use imwallet_core::WalletError;
 use imwallet_protocol::qr;
+
+use crate::errors::{ErrorInfo, WalletFfiError};
 
 /// Which payload format was scanned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -116,27 +119,41 @@ pub struct ScannedPayload {
 /// Why `parse_qr` refused a payload.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum QrParseError {
-    /// The payload is invalid: what, where (byte offset), which field.
-    #[error("{kind:?} at byte {offset}: {message}")]
+    /// The payload is invalid: what, where (byte offset), which field, and
+    /// the core catalog's `invalid_payload` entry (code, user messages in
+    /// both languages, doc link) in the host's locale.
+    #[error("{kind:?} at byte {offset}: {detail}")]
     Invalid {
+        /// The catalog entry (`info.code == "invalid_payload"`).
+        info: ErrorInfo,
         /// What kind of problem.
         kind: QrErrorKind,
         /// Byte offset into the payload.
         offset: u64,
         /// Field id or parameter name.
         tag: Option<String>,
-        /// Human-readable explanation.
-        message: String,
+        /// Explanation for a developer (English). Not `message`: that name
+        /// clashes with `Throwable.message` in Kotlin.
+        detail: String,
     },
 }
 
 impl From<qr::QrError> for QrParseError {
     fn from(e: qr::QrError) -> Self {
+        let kind = e.kind.into();
+        let offset = u64::try_from(e.offset).unwrap_or(u64::MAX);
+        let (tag, detail) = (e.tag.clone(), e.message.clone());
+        // The same catalog entry a payment with this payload fails with.
+        let core = WalletError::from(e);
+        let info = WalletFfiError::from_core(&core, crate::host_locale(), None)
+            .info()
+            .clone();
         Self::Invalid {
-            kind: e.kind.into(),
-            offset: u64::try_from(e.offset).unwrap_or(u64::MAX),
-            tag: e.tag,
-            message: e.message,
+            info,
+            kind,
+            offset,
+            tag,
+            detail,
         }
     }
 }
@@ -180,11 +197,24 @@ mod tests {
     #[test]
     fn errors_keep_kind_offset_and_tag() {
         let QrParseError::Invalid {
-            kind, offset, tag, ..
+            info,
+            kind,
+            offset,
+            tag,
+            detail,
         } = parse_qr("upi://pay?pn=x".into()).unwrap_err();
         assert_eq!(
             (kind, offset, tag.as_deref()),
             (QrErrorKind::MissingField, 14, Some("pa"))
         );
+        assert!(!detail.is_empty());
+        // The catalog's entry, not a copy in each shell.
+        assert_eq!(
+            (info.code.as_str(), info.retryable),
+            ("invalid_payload", false)
+        );
+        assert!(!info.user_message_en.is_empty() && !info.user_message_zh_cn.is_empty());
+        assert_ne!(info.user_message_en, info.user_message_zh_cn);
+        assert!(info.doc_url.ends_with("#invalid_payload"));
     }
 }

@@ -30,6 +30,11 @@ pub struct Args {
     /// app's `X-Api-Key`). Keep it on the developer's machine, never in an app.
     #[arg(long, env = "IMWALLET_SANDBOX_OPERATOR_KEY", hide_env_values = true)]
     pub operator_key: Option<String>,
+    /// Validity of a verification code in seconds (default: that of
+    /// [`CodeRules::default`]). A short value lets a harness see
+    /// `code_expired` without waiting.
+    #[arg(long, env = "IMWALLET_SANDBOX_CODE_TTL_S", value_parser = clap::value_parser!(i64).range(1..))]
+    pub code_ttl_s: Option<i64>,
 }
 
 /// Fee rules per operation (basis points with a minimum, see

@@ -175,6 +175,12 @@ pub fn run_cli(args: config::Args) -> ExitCode {
         let config = Config {
             sandbox_endpoints: !args.no_sandbox_endpoints,
             operator_key: args.operator_key.clone(),
+            codes: config::CodeRules {
+                ttl_s: args
+                    .code_ttl_s
+                    .unwrap_or(config::CodeRules::default().ttl_s),
+                ..config::CodeRules::default()
+            },
             ..Config::default()
         };
         let sandbox = match Sandbox::start(listener, &args.db, config, Arc::new(SystemClock)).await

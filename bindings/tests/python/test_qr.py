@@ -54,7 +54,12 @@ class ParseQrTest(unittest.TestCase):
         self.assertEqual(err.kind, imwallet.QrErrorKind.CRC_MISMATCH)
         self.assertEqual(err.offset, 129)
         self.assertEqual(err.tag, "63")
-        self.assertIn("CRC", err.message)
+        self.assertIn("CRC", err.detail)
+        # The core catalog's entry travels with the error (no copy per shell).
+        self.assertEqual(err.info.code, "invalid_payload")
+        self.assertFalse(err.info.retryable)
+        self.assertTrue(err.info.user_message_en and err.info.user_message_zh_cn)
+        self.assertNotEqual(err.info.user_message_en, err.info.user_message_zh_cn)
 
     def test_unknown_text_is_an_unsupported_format(self):
         with self.assertRaises(imwallet.QrParseError) as ctx:

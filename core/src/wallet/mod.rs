@@ -19,6 +19,7 @@ mod error;
 pub(crate) mod executor;
 mod history;
 mod money;
+mod pending;
 
 use std::sync::{Arc, RwLock};
 

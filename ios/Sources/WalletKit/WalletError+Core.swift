@@ -39,14 +39,9 @@ extension WalletError {
 
     init(_ error: QrParseError) {
         switch error {
-        case let .Invalid(kind, offset, tag, message):
-            // parse_qr's own error carries no catalog entry (yet): these are
-            // the core catalog's `invalid_payload` texts, until it does.
-            self.init(local: "invalid_payload",
-                      kind: .invalidPayload(kind: kind.code, offset: offset, tag: tag),
-                      en: "This payment code cannot be used. Scan it again or ask for a new one.",
-                      zhHans: "此付款码无法使用，请重新扫描或索取新的付款码。",
-                      developerMessage: message)
+        case let .Invalid(info, kind, offset, tag, _):
+            // The core catalog's `invalid_payload` entry comes with the error.
+            self.init(info: info, kind: .invalidPayload(kind: kind.code, offset: offset, tag: tag))
         }
     }
 }

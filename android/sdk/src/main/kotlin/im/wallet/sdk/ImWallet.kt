@@ -1,6 +1,16 @@
 package im.wallet.sdk
 
 import im.wallet.core.CachedProfile
+import im.wallet.core.Card
+import im.wallet.core.Coupon
+import im.wallet.core.FxQuote
+import im.wallet.core.Operation
+import im.wallet.core.OperationStatus
+import im.wallet.core.PayRequest
+import im.wallet.core.Points
+import im.wallet.core.Quote
+import im.wallet.core.ReconcileReport
+import im.wallet.core.TransferTarget
 import im.wallet.core.CancelHandle
 import im.wallet.core.CodePurpose
 import im.wallet.core.CodeSent
@@ -16,11 +26,14 @@ import im.wallet.core.SyncProgressListener
 import im.wallet.core.TransactionView
 import im.wallet.core.Wallet
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.awaitClose
 import kotlinx.coroutines.channels.onFailure
 import kotlinx.coroutines.channels.trySendBlocking
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.buffer
 import kotlinx.coroutines.flow.callbackFlow
 import kotlinx.coroutines.flow.flow
 import kotlinx.coroutines.launch
@@ -30,7 +43,7 @@ import kotlin.time.Duration
 /**
  * The wallet, for Kotlin: `suspend` functions over the core's `Wallet`,
  * failures as [WalletException], history sync and security events as
- * [Flow]s. (Money movements and cards follow when the FFI exports them.) Safe to share between
+ * [Flow]s, money movements as a [PaymentOutcome]. Safe to share between
  * coroutines and threads; the core serialises money calls per wallet.
  * Conversion only: every rule (validation, retries, exactly-once) is the
  * core's.
@@ -113,12 +126,123 @@ class ImWallet private constructor(private val inner: Wallet) : AutoCloseable {
         }
     }
 
+    // ---- money ----
+
+    /** Balances per currency (minor units). */
+    suspend fun balances(): List<Money> = ffi { inner.balances() }
+
+    /** The balance in [currency] (ISO 4217; zero if none is held). */
+    suspend fun balance(currency: String): Money = ffi { inner.balance(currency) }
+
+    /** The exact fee, debit, credit and discount of [operation] before doing it. */
+    suspend fun quote(operation: Operation, amount: Money, couponId: String? = null, points: Long? = null): Quote =
+        ffi { inner.quote(operation, amount, couponId, points) }
+
+    /** Charges the bound, verified card [cardId] into the wallet. */
+    suspend fun topUp(cardId: String, amount: Money): PaymentOutcome =
+        PaymentOutcome.of { inner.topUp(cardId, amount) }
+
+    /**
+     * Pays a scanned [payload] (a merchant's code, or another user's receive
+     * code) exactly as read. [amount] is required unless the code carries
+     * one; a [couponId] and [points] (1 point = 1 minor unit) lower the debit.
+     */
+    suspend fun pay(
+        payload: String,
+        amount: Money? = null,
+        couponId: String? = null,
+        points: Long? = null,
+        memo: String? = null,
+    ): PaymentOutcome = PaymentOutcome.of { inner.pay(PayRequest(payload, amount, couponId, points, memo)) }
+
+    /** Pays the merchant [merchantId] without a scan. */
+    suspend fun payMerchant(
+        merchantId: String,
+        amount: Money,
+        couponId: String? = null,
+        points: Long? = null,
+        memo: String? = null,
+    ): PaymentOutcome = PaymentOutcome.of { inner.payMerchant(merchantId, amount, couponId, points, memo) }
+
+    /** Sends [amount] to [to] (phone, e-mail, user id or a scanned receive code). */
+    suspend fun transfer(to: TransferTarget, amount: Money, memo: String? = null): PaymentOutcome =
+        PaymentOutcome.of { inner.transfer(to, amount, memo) }
+
+    /** Sends [amount] to the user with this E.164 [phone]. */
+    suspend fun transferToPhone(phone: String, amount: Money, memo: String? = null): PaymentOutcome =
+        transfer(TransferTarget.Phone(phone), amount, memo)
+
+    /** Sends [amount] to the user with this [email]. */
+    suspend fun transferToEmail(email: String, amount: Money, memo: String? = null): PaymentOutcome =
+        transfer(TransferTarget.Email(email), amount, memo)
+
+    /** Sends [amount] to the user [userId]. */
+    suspend fun transferToUser(userId: String, amount: Money, memo: String? = null): PaymentOutcome =
+        transfer(TransferTarget.UserId(userId), amount, memo)
+
+    /** Sends [amount] to the owner of a scanned receive code [payload]. */
+    suspend fun transferToReceiveCode(payload: String, amount: Money, memo: String? = null): PaymentOutcome =
+        transfer(TransferTarget.ReceiveCode(payload), amount, memo)
+
+    /** Withdraws to the bound card [cardId] with a [CodePurpose.WITHDRAW] [code]; pending until the bank settles. */
+    suspend fun withdraw(cardId: String, amount: Money, code: String): PaymentOutcome =
+        PaymentOutcome.of { inner.withdraw(cardId, amount, code) }
+
+    /** A firm quote to sell [sell] for [buyCurrency]. */
+    suspend fun fxQuote(sell: Money, buyCurrency: String): FxQuote = ffi { inner.fxQuote(sell, buyCurrency) }
+
+    /** Converts at the quote [quoteId] from [fxQuote]. */
+    suspend fun fxConvert(quoteId: String): PaymentOutcome = PaymentOutcome.of { inner.fxConvert(quoteId) }
+
+    /** The points balance and its recent changes. */
+    suspend fun points(): Points = ffi { inner.points() }
+
+    /** The user's coupons. */
+    suspend fun coupons(): List<Coupon> = ffi { inner.coupons() }
+
+    /** The money operations whose outcome is still open (each a [PaymentOutcome.Pending] once), oldest first. */
+    suspend fun pendingOperations(): List<OperationStatus> = ffi { inner.pendingOperations() }
+
+    /**
+     * Settles every open money operation exactly once by replaying it with
+     * its original idempotency key. Call it after a [PaymentOutcome.Pending]
+     * and after an app restart (every money call also runs it first).
+     */
+    suspend fun reconcilePending(): ReconcileReport = ffi { inner.reconcilePending() }
+
+    /** Where the money operation [operationId] (from [PaymentOutcome.Pending]) stands. */
+    suspend fun operation(operationId: String): OperationStatus = ffi { inner.operation(operationId) }
+
+    // ---- cards ----
+
+    /**
+     * Starts binding a card; the server sends a [CodePurpose.BIND_CARD] code
+     * for [verifyCard]. The [number] is zeroized by the core after the call
+     * (a Kotlin [String] cannot be wiped: drop it right after).
+     */
+    suspend fun bindCard(number: String, expiryMonth: Int, expiryYear: Int, holderName: String): Card {
+        require(expiryMonth in 1..12) { "expiryMonth must be 1..12" }
+        require(expiryYear in 2000..65535) { "expiryYear out of range" }
+        return ffi { inner.bindCard(number, expiryMonth.toUByte(), expiryYear.toUShort(), holderName) }
+    }
+
+    /** Finishes binding [cardId] with the code. */
+    suspend fun verifyCard(cardId: String, code: String): Card = ffi { inner.verifyCard(cardId, code) }
+
+    /** The user's cards (token and last four digits only). */
+    suspend fun cards(): List<Card> = ffi { inner.cards() }
+
+    /** Removes the card [cardId]. */
+    suspend fun removeCard(cardId: String) = ffi { inner.removeCard(cardId) }
+
     // ---- history ----
 
     /**
      * Syncs the history into the encrypted cache: a [SyncProgress.Page]
-     * after each stored page, then [SyncProgress.Done]. Cancelling the
-     * collector cancels the sync at the next page boundary; stored pages stay.
+     * after each stored page, then [SyncProgress.Done]. The sync waits for
+     * the collector at each page (no buffer). Cancelling the collector
+     * cancels the sync at the next page boundary; the collection returns
+     * once the sync has stopped, and the pages stored so far stay.
      */
     fun syncHistory(): Flow<SyncProgress> = callbackFlow {
         val handle = CancelHandle()
@@ -129,16 +253,16 @@ class ImWallet private constructor(private val inner: Wallet) : AutoCloseable {
             }
         }
         launch {
-            try {
-                val report = ffi { inner.syncHistory(listener, handle) }
-                send(SyncProgress.Done(report))
-                close()
-            } catch (e: WalletException) {
-                close(e)
-            }
+            // Not cancellable: a cancelled collector waits until the core has
+            // stopped at a page boundary, so what it then reads is final.
+            val result = withContext(NonCancellable) { runCatching { ffi { inner.syncHistory(listener, handle) } } }
+            result.fold(
+                onSuccess = { send(SyncProgress.Done(it)); close() },
+                onFailure = { close(it) },
+            )
         }
         awaitClose { handle.cancel() }
-    }
+    }.buffer(Channel.RENDEZVOUS)
 
     /** A page of the cached history, newest first. */
     suspend fun history(limit: Int, offset: Int = 0): HistoryPage = ffi { inner.history(limit.toUInt(), offset.toUInt()) }

@@ -13,10 +13,16 @@ object ImWalletSdk {
 
     /**
      * Parses a scanned payment payload on the device.
-     * @throws QrParseException.Invalid with the kind, byte offset and field of the problem.
+     * @throws WalletException.InvalidPayload with the kind, byte offset and
+     *   field of the problem and the catalog's `invalid_payload` messages
+     *   (the same failure a payment with this payload gives).
      */
     @JvmStatic
-    fun parseQr(payload: String): ScannedPayload = im.wallet.core.parseQr(payload)
+    fun parseQr(payload: String): ScannedPayload = try {
+        im.wallet.core.parseQr(payload)
+    } catch (e: QrParseException) {
+        throw WalletException.from(e)
+    }
 
     /**
      * Sends the library's log records at or above [level] to [sink]

@@ -2,6 +2,7 @@ package im.wallet.sdk
 
 import im.wallet.core.CodeFailure
 import im.wallet.core.ErrorInfo
+import im.wallet.core.QrParseException
 import im.wallet.core.WalletFfiException
 
 /**
@@ -124,6 +125,16 @@ sealed class WalletException(
     class CallbackFailed(info: ErrorInfo, val callback: String, cause: Throwable?) : WalletException(info, cause)
 
     companion object {
+        /**
+         * Converts `parseQr`'s generated error: [InvalidPayload] with the
+         * protocol's kind name (`crc_mismatch`, `missing_field`, ...).
+         */
+        @JvmStatic
+        fun from(e: QrParseException): WalletException = when (e) {
+            is QrParseException.Invalid ->
+                InvalidPayload(e.info, e.kind.name.lowercase(), e.offset.coerceAtMost(Int.MAX_VALUE.toULong()).toInt(), e.tag, e)
+        }
+
         /** Converts the generated FFI error; nothing is added or dropped. */
         @JvmStatic
         fun from(e: WalletFfiException): WalletException = when (e) {

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import im.wallet.core.Card;
 import im.wallet.core.CodePurpose;
+import im.wallet.core.Money;
+import im.wallet.core.Transaction;
+import im.wallet.core.TransferTarget;
 import im.wallet.sdk.harness.SandboxAdmin;
 import im.wallet.sdk.harness.SandboxProcess;
 import java.io.File;
@@ -46,6 +50,20 @@ class JavaFacadeTest {
 
                 wallet.unlock(PASSWORD).get(30, TimeUnit.SECONDS);
                 assertEquals(userId, wallet.profile().get(30, TimeUnit.SECONDS).getUserId());
+
+                // Money from Java: bind and verify a card, top up, read the balance.
+                Card card = wallet.bindCard("4242424242424242", 12, 2099, "Java").get(30, TimeUnit.SECONDS);
+                wallet.verifyCard(card.getCardId(), admin.latestCode(phone, "bind_card")).get(30, TimeUnit.SECONDS);
+                PaymentOutcome outcome = wallet.topUp(card.getCardId(), new Money(10_000L, "CNY")).get(30, TimeUnit.SECONDS);
+                Transaction topUp = assertInstanceOf(PaymentOutcome.Succeeded.class, outcome).getTransaction();
+                assertEquals(topUp.getBalanceEffect(), wallet.balance("CNY").get(30, TimeUnit.SECONDS));
+                assertTrue(wallet.pendingOperations().get(30, TimeUnit.SECONDS).isEmpty());
+                // A refusal completes normally, as PaymentOutcome.Failed with the typed exception.
+                PaymentOutcome refused = wallet.transfer(new TransferTarget.UserId(userId), new Money(1_000_000L, "CNY"), null)
+                        .get(30, TimeUnit.SECONDS);
+                WalletException error = assertInstanceOf(PaymentOutcome.Failed.class, refused).getError();
+                assertFalse(error.getCode().isEmpty());
+                assertFalse(error.getUserMessageEn().isEmpty());
             } finally {
                 deleteTree(dir);
             }

@@ -22,6 +22,8 @@ class SandboxProcess private constructor(
     val port: Int,
     /** The SQLite database file of the server. */
     val db: Path,
+    /** More `imwallet-sandbox` options (e.g. `--code-ttl-s 1`). */
+    private val extraArgs: List<String> = emptyList(),
 ) : AutoCloseable {
     private var process: Process? = null
     private val log: Path = Files.createTempFile("imwallet-sandbox-", ".log")
@@ -34,7 +36,7 @@ class SandboxProcess private constructor(
         check(process?.isAlive != true) { "sandbox already running" }
         val p = ProcessBuilder(
             binary.path, "--listen", "127.0.0.1:$port", "--db", db.toString(),
-            "--operator-key", OPERATOR_KEY,
+            "--operator-key", OPERATOR_KEY, *extraArgs.toTypedArray(),
         )
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -90,12 +92,13 @@ class SandboxProcess private constructor(
                     ?: error("imwallet.native.dir is not set: run android/sdk/generate.sh and mvn test"),
             )
 
-        /** Starts a fresh sandbox on a free port over a new temporary database. */
-        fun launch(): SandboxProcess {
+        /** Starts a fresh sandbox on a free port over a new temporary database, with [extraArgs]. */
+        @JvmOverloads
+        fun launch(extraArgs: List<String> = emptyList()): SandboxProcess {
             val binary = File(nativeDir, "imwallet-sandbox")
             check(binary.canExecute()) { "$binary is missing: run android/sdk/generate.sh" }
             val dir = Files.createTempDirectory("imwallet-sandbox-db-")
-            val s = SandboxProcess(binary, freePort(), dir.resolve("sandbox.db"))
+            val s = SandboxProcess(binary, freePort(), dir.resolve("sandbox.db"), extraArgs)
             s.start()
             return s
         }

@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger
  * opens against it (each in its own temporary data directory), plus every
  * log record the library sent to the [LogSink] (for the canary).
  */
-class World : AutoCloseable {
-    /** The sandbox process. */
-    val sandbox: SandboxProcess = SandboxProcess.launch()
+class World(sandboxArgs: List<String> = emptyList()) : AutoCloseable {
+    /** The sandbox process (started with [sandboxArgs]). */
+    val sandbox: SandboxProcess = SandboxProcess.launch(sandboxArgs)
 
     /** Admin calls with the app's API key. */
     val admin: SandboxAdmin = SandboxAdmin(sandbox.baseUrl).createApp()
@@ -50,12 +50,13 @@ class World : AutoCloseable {
     fun newDir(): File = Files.createTempDirectory("imwallet-sdk-").toFile().also { dirs += it }
 
     /** The sandbox configuration for [dir], reaching the server at [baseUrl]. */
-    fun config(dir: File, baseUrl: String = sandbox.baseUrl, locale: Locale = Locale.EN): WalletConfig =
+    fun config(dir: File, baseUrl: String = sandbox.baseUrl, locale: Locale = Locale.EN, pageSize: Int? = null): WalletConfig =
         WalletConfig.sandbox(admin.key, dir, baseUrl).withLocale(locale).withRequestTimeoutMs(5_000)
+            .let { c -> pageSize?.let { c.withSyncPageSize(it) } ?: c }
 
-    /** Opens a wallet in a new directory (or [dir]). */
-    fun open(dir: File = newDir(), baseUrl: String = sandbox.baseUrl): ImWallet =
-        ImWallet.openBlocking(config(dir, baseUrl)).also { wallets += it }
+    /** Opens a wallet in a new directory (or [dir]); [pageSize] transactions per history-sync request. */
+    fun open(dir: File = newDir(), baseUrl: String = sandbox.baseUrl, pageSize: Int? = null): ImWallet =
+        ImWallet.openBlocking(config(dir, baseUrl, pageSize = pageSize)).also { wallets += it }
 
     /** A phone number no other test of this world used. */
     fun phone(): String = "+86139%08d".format(phones.incrementAndGet() + (ProcessHandle.current().pid() % 1000) * 10_000)
@@ -73,6 +74,25 @@ class World : AutoCloseable {
         wallet.login(phone, password)
         wallet.verifyLogin(admin.latestCode(phone, "login"))
     }
+
+    /** Binds card [number] and verifies it with the code the sandbox sent to [phone]; returns the card id. */
+    suspend fun bindCard(wallet: ImWallet, phone: String, number: String = GOOD_CARD): String {
+        val card = wallet.bindCard(number, 12, 2099, "Li Lei")
+        wallet.verifyCard(card.cardId, admin.latestCode(phone, "bind_card"))
+        return card.cardId
+    }
+
+    /** A signed-up user with a verified card and [minor] topped up: (wallet, phone, user id, card id). */
+    suspend fun funded(minor: Long, wallet: ImWallet = open()): Funded {
+        val phone = phone()
+        val id = signUp(wallet, phone)
+        val card = bindCard(wallet, phone)
+        if (minor > 0) wallet.topUp(card, yuan(minor)).getOrThrow()
+        return Funded(wallet, phone, id, card)
+    }
+
+    /** What [funded] returns. */
+    data class Funded(val wallet: ImWallet, val phone: String, val userId: String, val cardId: String)
 
     /** Creates a CNY merchant; returns its id and static QR payload. */
     fun merchantWithCode(name: String): Pair<String, String> {
