@@ -11,6 +11,8 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use imwallet_protocol::qr;
 
+use crate::tr;
+
 /// `imwallet qr …` subcommands.
 #[derive(Subcommand)]
 pub enum QrAction {
@@ -66,7 +68,7 @@ fn render(input: &str, json: bool) -> Rendered {
             String::new(),
         ),
         (Ok(p), false) => (human(p), String::new()),
-        (Err(e), false) => (String::new(), format!("imwallet: payload refused: {e}")),
+        (Err(e), false) => (String::new(), tr!("qr-refused", detail = e.to_string())),
     };
     Rendered {
         stdout,
@@ -79,7 +81,10 @@ fn parse(args: &ParseArgs) -> ExitCode {
     let input = match read_payload(&args.payload) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("imwallet: cannot read the payload from stdin: {e}");
+            eprintln!(
+                "imwallet: {}",
+                tr!("error-stdin-read", detail = e.to_string())
+            );
             return ExitCode::from(1);
         }
     };
@@ -97,21 +102,31 @@ fn parse(args: &ParseArgs) -> ExitCode {
 
 fn human(p: &qr::PaymentPayload<'_>) -> String {
     let s = p.summary();
-    let mut out = format!("format:    {}\n", s.format);
     let rows = [
-        ("scheme", s.scheme.map(str::to_string)),
-        ("payee", s.payee_name),
-        ("account", s.account),
-        ("amount", s.amount),
-        ("currency", s.currency),
-        ("reference", s.reference),
+        (tr!("qr-format"), Some(s.format.to_string())),
+        (tr!("qr-scheme"), s.scheme.map(str::to_string)),
+        (tr!("qr-payee"), s.payee_name),
+        (tr!("qr-account"), s.account),
+        (tr!("qr-amount"), s.amount),
+        (tr!("qr-currency"), s.currency),
+        (tr!("qr-reference"), s.reference),
     ];
+    let mut out = String::new();
     for (label, value) in rows {
         if let Some(v) = value {
-            out.push_str(&format!("{:<10} {v}\n", format!("{label}:")));
+            let pad = 11usize.saturating_sub(display_width(&label));
+            out.push_str(&format!("{label}{:pad$}{v}\n", ""));
         }
     }
     out
+}
+
+/// Terminal columns of `text`: two for each CJK character or full-width
+/// sign, one for everything else (enough for our labels).
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| if c >= '\u{2E80}' { 2 } else { 1 })
+        .sum()
 }
 
 #[cfg(test)]
