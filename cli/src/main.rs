@@ -10,7 +10,7 @@
 
 use std::process::ExitCode;
 
-use clap::error::ErrorKind;
+use clap::error::{ContextKind, ErrorKind};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 mod admin;
@@ -104,10 +104,19 @@ fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, ExitCode> {
                 let _ = e.print();
                 Err(ExitCode::from(exit::USAGE))
             }
-            _ => {
+            kind => {
                 let rendered = e.render().to_string();
                 let first = rendered.lines().next().unwrap_or("invalid command line");
                 let message = first.strip_prefix("error: ").unwrap_or(first);
+                if matches!(kind, ErrorKind::InvalidValue | ErrorKind::ValueValidation) {
+                    // A value of a known argument (a negative --points, a
+                    // --limit that is no number): invalid input, exit 3.
+                    let field = e
+                        .get(ContextKind::InvalidArg)
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    return Err(CliError::input(&field, message).report());
+                }
                 Err(CliError::Usage(tr!("error-usage", message = message)).report())
             }
         },

@@ -80,7 +80,7 @@ pub enum WalletCommand {
         #[arg(long)]
         coupon: Option<String>,
         /// Points to redeem (payments).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(0..))]
         points: Option<i64>,
     },
     /// Top up the wallet from a bound card.
@@ -109,7 +109,7 @@ pub enum WalletCommand {
         #[arg(long)]
         coupon: Option<String>,
         /// Points to redeem.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(0..))]
         points: Option<i64>,
         /// A note for the history.
         #[arg(long)]
@@ -150,7 +150,7 @@ pub enum WalletCommand {
         #[arg(long)]
         json: bool,
         /// Rows to show.
-        #[arg(long, default_value_t = 50)]
+        #[arg(long, default_value_t = 50, allow_negative_numbers = true)]
         limit: u32,
         /// Show the cached history without syncing.
         #[arg(long)]

@@ -81,7 +81,7 @@ async fn json_output_is_the_same_in_both_languages() {
 }
 
 #[tokio::test]
-async fn an_unknown_language_is_a_usage_error() {
-    let line = assert_one_line_error(&output(imwallet(&["--lang", "fr", "--help"])).await, 64);
+async fn an_unknown_language_is_invalid_input() {
+    let line = assert_one_line_error(&output(imwallet(&["--lang", "fr", "--help"])).await, 3);
     assert!(line.contains("fr"), "{line}");
 }
