@@ -30,6 +30,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::exit::CliError;
+use crate::tr;
 
 /// A client of the sandbox's operator endpoints.
 #[derive(Debug, Clone)]
@@ -78,7 +79,7 @@ impl SandboxAdmin {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()
-            .map_err(|e| CliError::Config(format!("cannot build the HTTP client: {e}")))?;
+            .map_err(|e| CliError::Config(tr!("error-http-client", detail = e.to_string())))?;
         Ok(Self {
             http,
             base_url: base_url.trim_end_matches('/').to_owned(),

@@ -8,11 +8,16 @@ use imwallet_protocol::money::{Currency, Money};
 use imwallet_protocol::qr::{self, PaymentPayload};
 
 use crate::exit::CliError;
+use crate::tr;
 
 /// A currency code such as `CNY` (case-insensitive).
 pub fn currency(code: &str) -> Result<Currency, CliError> {
-    Currency::from_code(&code.trim().to_ascii_uppercase())
-        .map_err(|_| CliError::input("currency", format!("{code:?} is not a supported currency")))
+    Currency::from_code(&code.trim().to_ascii_uppercase()).map_err(|_| {
+        CliError::input(
+            "currency",
+            tr!("error-not-currency", value = format!("{code:?}")),
+        )
+    })
 }
 
 /// A positive amount such as `12.34` in `currency`.
@@ -23,7 +28,7 @@ pub fn amount(text: &str, currency_code: &str) -> Result<Money, CliError> {
     if !money.is_positive() {
         return Err(CliError::input(
             "amount",
-            format!("{text:?}: must be greater than zero"),
+            tr!("error-amount-positive", value = format!("{text:?}")),
         ));
     }
     Ok(money)
@@ -36,7 +41,12 @@ pub fn optional_amount(text: Option<&str>, currency_code: &str) -> Result<Option
 
 /// A card expiry `MM/YYYY` or `MM/YY`.
 pub fn expiry(text: &str) -> Result<(u8, u16), CliError> {
-    let bad = || CliError::input("expiry", format!("{text:?}: expected MM/YYYY"));
+    let bad = || {
+        CliError::input(
+            "expiry",
+            tr!("error-expiry-format", value = format!("{text:?}")),
+        )
+    };
     let (m, y) = text.trim().split_once('/').ok_or_else(bad)?;
     let month: u8 = m.parse().map_err(|_| bad())?;
     let mut year: u16 = y.parse().map_err(|_| bad())?;

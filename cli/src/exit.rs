@@ -8,22 +8,13 @@ use std::process::ExitCode;
 
 use imwallet_core::wallet::{CodeFailure, Locale, WalletError};
 
-/// The exit-code table, as shown in `imwallet --help` and the README.
-pub const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0    success
-  1    any other failure (local storage, I/O, internal error)
-  2    invalid payment payload (QR code refused)
-  3    invalid input (malformed amount, bad argument value)
-  4    wrong password, locked out, or verification code refused
-  5    server unreachable (network error, timeout, server error)
-  6    not logged in, or no account in this home
-  7    refused by the server (insufficient funds, card declined, frozen,
-       not found, conflict, rate limited)
-  8    outcome unknown: the operation is kept and reconciled on the next run
-  9    configuration (no server or API key, API key refused)
-  64   usage (unknown subcommand or option)
-  130  interrupted (Ctrl-C)";
+use crate::tr;
+
+/// The exit-code table in the current language, as shown by
+/// `imwallet --help` (the README shows the English one).
+pub fn exit_codes_help() -> String {
+    tr!("exit-codes")
+}
 
 /// Exit code: any other failure.
 pub const FAILURE: u8 = 1;
@@ -55,7 +46,7 @@ pub enum CliError {
     #[error("{}", wallet_message(.0))]
     Wallet(#[from] WalletError),
     /// A command-line value could not be used (`field`: what is wrong).
-    #[error("invalid {field}: {message}")]
+    #[error("{}", tr!("error-input", field = .field.as_str(), message = .message.as_str()))]
     Input {
         /// Which argument.
         field: String,
@@ -69,10 +60,10 @@ pub enum CliError {
     #[error("{0}")]
     Config(String),
     /// A sandbox admin call could not reach the server.
-    #[error("cannot reach the server at {0}")]
+    #[error("{}", tr!("error-unreachable", url = .0.as_str()))]
     Unreachable(String),
     /// A sandbox admin call was refused (`code`: the server's problem code).
-    #[error("the sandbox refused {what}: {code}")]
+    #[error("{}", tr!("error-admin-refused", what = .what.as_str(), code = .code.as_str()))]
     AdminRefused {
         /// The call.
         what: String,
@@ -83,11 +74,11 @@ pub enum CliError {
     #[error("{0}")]
     Other(String),
     /// Ctrl-C.
-    #[error("interrupted")]
+    #[error("{}", tr!("error-interrupted"))]
     Interrupted,
     /// A failure inside a named step of a longer run (the demo); keeps the
     /// step's exit code.
-    #[error("{step} failed: {source}")]
+    #[error("{}", tr!("error-step", step = .step.as_str(), reason = .source.to_string()))]
     Step {
         /// What was being done.
         step: String,
@@ -105,7 +96,7 @@ impl CliError {
         }
     }
 
-    /// The exit code of this error (see [`EXIT_CODES_HELP`]).
+    /// The exit code of this error (see [`exit_codes_help`]).
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Wallet(e) => wallet_exit_code(e),
@@ -140,19 +131,22 @@ impl CliError {
     pub fn user_line(&self, locale: Locale) -> String {
         match self {
             CliError::Wallet(e) => format!("{} ({})", e.user_message(locale), self),
-            CliError::Step { step, source } => {
-                format!("{step} failed: {}", source.user_line(locale))
-            }
+            CliError::Step { step, source } => tr!(
+                "error-step",
+                step = step.as_str(),
+                reason = source.user_line(locale)
+            ),
             other => other.to_string(),
         }
     }
 
-    /// Prints the one-line message (user message in the host's language,
-    /// see [`Locale::from_host`]) and returns the exit code.
+    /// Prints the one-line message (in the language chosen for this run,
+    /// see [`crate::i18n::choose`]) and returns the exit code.
     pub fn report(&self) -> ExitCode {
         eprintln!(
-            "imwallet: {}",
-            one_line(&self.user_line(Locale::from_host()))
+            "{}: {}",
+            tr!("error-prefix"),
+            one_line(&self.user_line(crate::i18n::current()))
         );
         ExitCode::from(self.exit_code())
     }
@@ -160,7 +154,7 @@ impl CliError {
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
-        CliError::Other(format!("I/O error: {e}"))
+        CliError::Other(tr!("error-io", detail = e.to_string()))
     }
 }
 
@@ -237,36 +231,39 @@ pub fn wallet_kind(e: &WalletError) -> &'static str {
 pub fn wallet_message(e: &WalletError) -> String {
     use WalletError as W;
     match e {
-        W::Network => "cannot reach the server (network unavailable); nothing was applied".into(),
-        W::Timeout => "the server did not answer in time; nothing was applied".into(),
-        W::NotLoggedIn => "not logged in: run `imwallet login` first".into(),
-        W::VaultLocked => "the wallet is locked: unlock it with your password".into(),
+        W::Network => tr!("error-network"),
+        W::Timeout => tr!("error-timeout"),
+        W::NotLoggedIn => tr!("error-not-logged-in"),
+        W::VaultLocked => tr!("error-vault-locked"),
         W::VerificationFailed {
             reason,
             attempts_left,
         } => {
             let why = match reason {
-                CodeFailure::Invalid => "wrong code",
-                CodeFailure::Expired => "the code expired; request a new one",
-                CodeFailure::AlreadyUsed => "the code was already used",
-                CodeFailure::TooManyAttempts => "too many wrong tries; request a new code",
+                CodeFailure::Invalid => tr!("code-wrong"),
+                CodeFailure::Expired => tr!("code-expired"),
+                CodeFailure::AlreadyUsed => tr!("code-used"),
+                CodeFailure::TooManyAttempts => tr!("code-too-many"),
             };
             match attempts_left {
-                Some(n) => format!("verification failed: {why} ({n} tries left)"),
-                None => format!("verification failed: {why}"),
+                Some(n) => tr!("error-verification-tries", why = why, tries = *n),
+                None => tr!("error-verification", why = why),
             }
         }
-        W::OutcomeUnknown { operation_id } => format!(
-            "the outcome is unknown (operation {operation_id}); it is kept and reconciled on the next run, never applied twice"
-        ),
+        W::OutcomeUnknown { operation_id } => {
+            tr!("error-outcome-unknown", operation = operation_id.as_str())
+        }
         W::InvalidPayload {
             kind,
             offset,
             message,
             ..
-        } => {
-            format!("payload refused: {kind} at offset {offset}: {message}")
-        }
+        } => tr!(
+            "error-payload-refused",
+            kind = kind.as_str(),
+            offset = *offset,
+            message = message.as_str()
+        ),
         other => other.to_string(),
     }
 }
@@ -343,10 +340,10 @@ mod tests {
             USAGE,
             INTERRUPTED,
         ] {
-            assert!(
-                EXIT_CODES_HELP.contains(&format!("  {code} ")),
-                "{code} missing"
-            );
+            for locale in [Locale::En, Locale::ZhCn] {
+                let table = crate::i18n::catalog::text_in(locale, "exit-codes", None);
+                assert!(table.contains(&format!("  {code} ")), "{code} missing");
+            }
         }
     }
 }

@@ -8,6 +8,7 @@
 use std::io::{BufRead, IsTerminal};
 
 use crate::exit::CliError;
+use crate::tr;
 
 /// Environment variable holding the password for scripts.
 pub const PASSWORD_ENV: &str = "IMWALLET_PASSWORD";
@@ -18,10 +19,7 @@ fn stdin_line(what: &str) -> Result<String, CliError> {
     let mut line = String::new();
     let n = std::io::stdin().lock().read_line(&mut line)?;
     if n == 0 {
-        return Err(CliError::input(
-            what,
-            "expected on standard input, which ended",
-        ));
+        return Err(CliError::input(what, tr!("error-stdin-ended")));
     }
     let trimmed = line.trim_end_matches(['\n', '\r']);
     Ok(trimmed.to_owned())
@@ -46,7 +44,7 @@ async fn secret_line(prompt: String, what: &'static str) -> Result<String, CliEr
         }
     })
     .await
-    .map_err(|_| CliError::Other("the input reader stopped".into()))?
+    .map_err(|_| CliError::Other(tr!("error-reader-stopped")))?
 }
 
 /// Whether `/dev/tty` opens (a controlling terminal exists; never in CI).
@@ -66,9 +64,9 @@ pub async fn password() -> Result<String, CliError> {
     {
         return Ok(p);
     }
-    let p = secret_line("Password: ".into(), "password").await?;
+    let p = secret_line(tr!("prompt-password"), "password").await?;
     if p.is_empty() {
-        return Err(CliError::input("password", "empty"));
+        return Err(CliError::input("password", tr!("error-empty")));
     }
     Ok(p)
 }
@@ -81,14 +79,14 @@ pub async fn new_password() -> Result<String, CliError> {
     {
         return Ok(p);
     }
-    let first = secret_line("Choose a password: ".into(), "password").await?;
+    let first = secret_line(tr!("prompt-new-password"), "password").await?;
     if first.is_empty() {
-        return Err(CliError::input("password", "empty"));
+        return Err(CliError::input("password", tr!("error-empty")));
     }
     if std::io::stdin().is_terminal() {
-        let again = secret_line("Repeat the password: ".into(), "password").await?;
+        let again = secret_line(tr!("prompt-repeat-password"), "password").await?;
         if again != first {
-            return Err(CliError::input("password", "the two entries differ"));
+            return Err(CliError::input("password", tr!("error-passwords-differ")));
         }
     }
     Ok(first)
@@ -99,10 +97,10 @@ pub async fn code(given: Option<String>, sent_to: &str) -> Result<String, CliErr
     if let Some(c) = given {
         return Ok(c);
     }
-    let c = secret_line(format!("Code sent to {sent_to}: "), "code").await?;
+    let c = secret_line(tr!("prompt-code", destination = sent_to), "code").await?;
     let c = c.trim().to_owned();
     if c.is_empty() {
-        return Err(CliError::input("code", "empty"));
+        return Err(CliError::input("code", tr!("error-empty")));
     }
     Ok(c)
 }
@@ -114,5 +112,5 @@ pub async fn payload(arg: &str) -> Result<String, CliError> {
     }
     tokio::task::spawn_blocking(|| stdin_line("payload"))
         .await
-        .map_err(|_| CliError::Other("the input reader stopped".into()))?
+        .map_err(|_| CliError::Other(tr!("error-reader-stopped")))?
 }

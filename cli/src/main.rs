@@ -10,13 +10,14 @@
 
 use std::process::ExitCode;
 
-use clap::error::ErrorKind;
-use clap::{Parser, Subcommand};
+use clap::error::{ContextKind, ErrorKind};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 mod admin;
 mod args;
 mod demo;
 mod exit;
+mod i18n;
 mod input;
 mod png;
 mod profile;
@@ -25,12 +26,17 @@ mod qr;
 mod render;
 mod terminal;
 
-use exit::{CliError, EXIT_CODES_HELP};
+use exit::CliError;
 
 /// A terminal wallet over IM Wallet Core, and the demo of the whole product.
 #[derive(Parser)]
-#[command(name = "imwallet", version, about, after_help = EXIT_CODES_HELP)]
+#[command(name = "imwallet", version, about)]
 struct Cli {
+    /// Language of everything a person reads: zh-CN or en [default:
+    /// IMWALLET_LANG, then LC_ALL / LC_MESSAGES / LANG]. `--json` output
+    /// is the same in both.
+    #[arg(long, global = true, value_parser = ["zh-CN", "zh", "en"])]
+    lang: Option<String>,
     #[command(flatten)]
     conn: terminal::Connection,
     #[command(subcommand)]
@@ -81,9 +87,13 @@ enum SandboxAction {
     },
 }
 
-/// Parses the command line; usage errors become one line and exit 64.
-fn parse() -> Result<Cli, ExitCode> {
-    match Cli::try_parse() {
+/// Parses the command line (help and usage errors in the chosen language);
+/// usage errors become one line and exit 64.
+fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, ExitCode> {
+    let parsed = i18n::help::localise(Cli::command())
+        .try_get_matches_from(args)
+        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches));
+    match parsed {
         Ok(cli) => Ok(cli),
         Err(e) => match e.kind() {
             ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
@@ -94,11 +104,20 @@ fn parse() -> Result<Cli, ExitCode> {
                 let _ = e.print();
                 Err(ExitCode::from(exit::USAGE))
             }
-            _ => {
+            kind => {
                 let rendered = e.render().to_string();
                 let first = rendered.lines().next().unwrap_or("invalid command line");
                 let message = first.strip_prefix("error: ").unwrap_or(first);
-                Err(CliError::Usage(format!("{message} (see `imwallet --help`)")).report())
+                if matches!(kind, ErrorKind::InvalidValue | ErrorKind::ValueValidation) {
+                    // A value of a known argument (a negative --points, a
+                    // --limit that is no number): invalid input, exit 3.
+                    let field = e
+                        .get(ContextKind::InvalidArg)
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    return Err(CliError::input(&field, message).report());
+                }
+                Err(CliError::Usage(tr!("error-usage", message = message)).report())
             }
         },
     }
@@ -108,7 +127,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| CliError::Other(format!("cannot start the async runtime: {e}")))
+        .map_err(|e| CliError::Other(tr!("error-runtime", detail = e.to_string())))
 }
 
 async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Result<(), CliError> {
@@ -118,7 +137,7 @@ async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Res
     let server = conn
         .server
         .or(stored.server)
-        .ok_or_else(|| CliError::Config("pass --server URL (the sandbox to use)".into()))?;
+        .ok_or_else(|| CliError::Config(tr!("error-need-server")))?;
     let api_key = conn.api_key.or(stored.api_key);
     let admin = admin::SandboxAdmin::new(&server, api_key.clone())?;
     match action {
@@ -130,18 +149,16 @@ async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Res
         } => {
             let purpose = serde_json::from_value(serde_json::Value::String(purpose.clone()))
                 .map_err(|_| {
-                    CliError::input("purpose", format!("{purpose:?} is not a code purpose"))
+                    CliError::input(
+                        "purpose",
+                        tr!("error-not-purpose", value = format!("{purpose:?}")),
+                    )
                 })?;
             if api_key.is_none() {
-                return Err(CliError::Config(
-                    "pass --api-key KEY (the app's key)".into(),
-                ));
+                return Err(CliError::Config(tr!("error-need-api-key")));
             }
-            let operator_key = operator_key.ok_or_else(|| {
-                CliError::Config(
-                    "pass --operator-key KEY (the sandbox's operator credential)".into(),
-                )
-            })?;
+            let operator_key =
+                operator_key.ok_or_else(|| CliError::Config(tr!("error-need-operator-key")))?;
             let admin = admin.with_operator_key(&operator_key);
             println!("{}", admin.newest_code(&destination, purpose).await?);
         }
@@ -151,7 +168,9 @@ async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Res
 }
 
 fn main() -> ExitCode {
-    let cli = match parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    i18n::set_current(i18n::choose::from_process(&args));
+    let cli = match parse(args) {
         Ok(cli) => cli,
         Err(code) => return code,
     };

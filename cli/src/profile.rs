@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::exit::CliError;
+use crate::tr;
 
 /// What `config.json` holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,9 +40,9 @@ pub fn wallet_dir(home: &Path) -> PathBuf {
 pub fn load(home: &Path) -> Result<Settings, CliError> {
     match std::fs::read(config_path(home)) {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|_| {
-            CliError::Config(format!(
-                "{} is not valid settings JSON",
-                config_path(home).display()
+            CliError::Config(tr!(
+                "error-settings-invalid",
+                path = config_path(home).display().to_string()
             ))
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
@@ -131,9 +132,7 @@ pub fn resolve(
         api_key: api_key.or_else(|| stored.api_key.clone()),
     };
     let (Some(url), Some(key)) = (merged.server.clone(), merged.api_key.clone()) else {
-        return Err(CliError::Config(
-            "no server configured: pass --server URL and --api-key KEY once (or set IMWALLET_SERVER and IMWALLET_API_KEY)".into(),
-        ));
+        return Err(CliError::Config(tr!("error-no-server-configured")));
     };
     if merged != stored {
         save(home, &merged)?;

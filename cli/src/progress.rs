@@ -11,6 +11,7 @@ use imwallet_core::wallet::{CancelToken, SyncProgress, SyncReport, Wallet, Walle
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::exit::CliError;
+use crate::tr;
 
 /// Feeds a history sync's progress into a progress bar.
 struct Bar(ProgressBar);
@@ -28,10 +29,14 @@ pub fn sync_bar(label: &str, visible: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
-    let style = ProgressStyle::with_template("{spinner} {msg} {pos} transactions ({elapsed})")
+    let template = format!(
+        "{{spinner}} {{msg}} {{pos}} {} ({{elapsed}})",
+        tr!("sync-unit")
+    );
+    let style = ProgressStyle::with_template(&template)
         .unwrap_or_else(|_| ProgressStyle::default_spinner());
     bar.set_style(style);
-    bar.set_message(format!("{label}:"));
+    bar.set_message(tr!("sync-running", label = label));
     bar.enable_steady_tick(Duration::from_millis(80));
     bar
 }
@@ -64,7 +69,7 @@ pub async fn sync_history(
         r = &mut sync => r,
         _ = tokio::signal::ctrl_c() => {
             cancel.cancel();
-            bar.set_message(format!("{label}: stopping at"));
+            bar.set_message(tr!("sync-stopping", label = label));
             match sync.await {
                 Ok(_) | Err(WalletError::Cancelled) => Err(WalletError::Cancelled),
                 Err(e) => Err(e),
@@ -73,11 +78,11 @@ pub async fn sync_history(
     };
     match result {
         Ok(report) => {
-            bar.finish_with_message(format!("{label}: done,"));
+            bar.finish_with_message(tr!("sync-done", label = label));
             Ok(report)
         }
         Err(WalletError::Cancelled) => {
-            bar.abandon_with_message(format!("{label}: cancelled after"));
+            bar.abandon_with_message(tr!("sync-cancelled", label = label));
             Err(CliError::Interrupted)
         }
         Err(e) => {

@@ -11,6 +11,8 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use imwallet_protocol::qr;
 
+use crate::tr;
+
 /// `imwallet qr …` subcommands.
 #[derive(Subcommand)]
 pub enum QrAction {
@@ -36,17 +38,34 @@ pub fn run(action: QrAction) -> ExitCode {
     }
 }
 
-fn read_payload(arg: &str) -> std::io::Result<String> {
+/// The payload argument, or stdin's bytes for `-` (one trailing line break
+/// dropped). Bytes that are not UTF-8 are a refused payload, not a read
+/// failure: no payment format we parse is anything but text.
+fn read_payload(arg: &str) -> std::io::Result<Result<String, qr::QrError>> {
     if arg != "-" {
-        return Ok(arg.to_string());
+        return Ok(Ok(arg.to_string()));
     }
-    let mut s = String::new();
-    std::io::stdin().read_to_string(&mut s)?;
-    if let Some(t) = s.strip_suffix('\n') {
-        let t = t.strip_suffix('\r').unwrap_or(t);
-        s.truncate(t.len());
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes)?;
+    Ok(payload_text(bytes))
+}
+
+/// Stdin's bytes as payload text, without one trailing line break.
+fn payload_text(mut bytes: Vec<u8>) -> Result<String, qr::QrError> {
+    if bytes.ends_with(b"\n") {
+        bytes.pop();
+        if bytes.ends_with(b"\r") {
+            bytes.pop();
+        }
     }
-    Ok(s)
+    String::from_utf8(bytes).map_err(|e| {
+        qr::QrError::new(
+            qr::QrErrorKind::Malformed,
+            e.utf8_error().valid_up_to(),
+            None,
+            "the payload is not UTF-8 text",
+        )
+    })
 }
 
 /// What `qr parse` prints: stdout text, stderr text and the exit code.
@@ -57,7 +76,10 @@ struct Rendered {
 }
 
 fn render(input: &str, json: bool) -> Rendered {
-    let result = qr::parse(input);
+    render_result(qr::parse(input), json)
+}
+
+fn render_result(result: Result<qr::PaymentPayload<'_>, qr::QrError>, json: bool) -> Rendered {
     let code = if result.is_ok() { 0 } else { 2 };
     let (stdout, stderr) = match (&result, json) {
         (Ok(p), true) => (serde_json::to_string(p).unwrap_or_default(), String::new()),
@@ -66,7 +88,7 @@ fn render(input: &str, json: bool) -> Rendered {
             String::new(),
         ),
         (Ok(p), false) => (human(p), String::new()),
-        (Err(e), false) => (String::new(), format!("imwallet: payload refused: {e}")),
+        (Err(e), false) => (String::new(), tr!("qr-refused", detail = e.to_string())),
     };
     Rendered {
         stdout,
@@ -77,13 +99,21 @@ fn render(input: &str, json: bool) -> Rendered {
 
 fn parse(args: &ParseArgs) -> ExitCode {
     let input = match read_payload(&args.payload) {
-        Ok(s) => s,
+        Ok(Ok(s)) => s,
+        Ok(Err(refused)) => return print(render_result(Err(refused), args.json)),
         Err(e) => {
-            eprintln!("imwallet: cannot read the payload from stdin: {e}");
+            eprintln!(
+                "imwallet: {}",
+                tr!("error-stdin-read", detail = e.to_string())
+            );
             return ExitCode::from(1);
         }
     };
-    let r = render(&input, args.json);
+    print(render(&input, args.json))
+}
+
+/// Writes a rendered answer and gives its exit code.
+fn print(r: Rendered) -> ExitCode {
     if !r.stdout.is_empty()
         && writeln!(std::io::stdout().lock(), "{}", r.stdout.trim_end()).is_err()
     {
@@ -97,21 +127,31 @@ fn parse(args: &ParseArgs) -> ExitCode {
 
 fn human(p: &qr::PaymentPayload<'_>) -> String {
     let s = p.summary();
-    let mut out = format!("format:    {}\n", s.format);
     let rows = [
-        ("scheme", s.scheme.map(str::to_string)),
-        ("payee", s.payee_name),
-        ("account", s.account),
-        ("amount", s.amount),
-        ("currency", s.currency),
-        ("reference", s.reference),
+        (tr!("qr-format"), Some(s.format.to_string())),
+        (tr!("qr-scheme"), s.scheme.map(str::to_string)),
+        (tr!("qr-payee"), s.payee_name),
+        (tr!("qr-account"), s.account),
+        (tr!("qr-amount"), s.amount),
+        (tr!("qr-currency"), s.currency),
+        (tr!("qr-reference"), s.reference),
     ];
+    let mut out = String::new();
     for (label, value) in rows {
         if let Some(v) = value {
-            out.push_str(&format!("{:<10} {v}\n", format!("{label}:")));
+            let pad = 11usize.saturating_sub(display_width(&label));
+            out.push_str(&format!("{label}{:pad$}{v}\n", ""));
         }
     }
     out
+}
+
+/// Terminal columns of `text`: two for each CJK character or full-width
+/// sign, one for everything else (enough for our labels).
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| if c >= '\u{2E80}' { 2 } else { 1 })
+        .sum()
 }
 
 #[cfg(test)]
@@ -132,6 +172,21 @@ mod tests {
     }
 
     #[test]
+    fn bytes_that_are_not_utf8_are_a_refused_payload_in_json_with_exit_2() {
+        let mut bytes = b"000201".to_vec();
+        bytes.extend_from_slice(&[0xff, 0xfe, b'\n']);
+        let refused = payload_text(bytes).unwrap_err();
+        let r = render_result(Err(refused), true);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(
+            (v["error"]["kind"].as_str(), r.code),
+            (Some("malformed"), 2)
+        );
+        assert_eq!(v["error"]["offset"], 6);
+        assert_eq!(payload_text(b"abc\r\n".to_vec()).unwrap(), "abc");
+    }
+
+    #[test]
     fn json_failure_is_an_error_object_and_exit_2() {
         let r = render(&PIX.replace("Fulano", "Fulana"), true);
         let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -148,6 +203,7 @@ mod tests {
         assert!(r.stdout.contains("payee:     Fulano de Tal"));
         assert!(r.stderr.is_empty());
         let bad = render("nonsense", false);
+        assert_eq!(bad.code, 2);
         assert!(bad.stderr.contains("unsupported_format"));
         assert_eq!(bad.code, 2);
     }

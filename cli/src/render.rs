@@ -11,29 +11,12 @@ use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 
 use crate::exit::CliError;
+use crate::{i18n, tr};
 
-/// `1,234.56 CNY`: grouped thousands, the currency's own decimals.
+/// An amount as the current language writes it (`1,234.56 CNY` /
+/// `¥1,234.56`; see [`i18n::format::money`]).
 pub fn money(m: &Money) -> String {
-    let plain = m.to_decimal_string();
-    let (sign, unsigned) = match plain.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", plain.as_str()),
-    };
-    let (whole, fraction) = match unsigned.split_once('.') {
-        Some((w, f)) => (w, Some(f)),
-        None => (unsigned, None),
-    };
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match fraction {
-        Some(f) => format!("{sign}{grouped}.{f} {}", m.currency),
-        None => format!("{sign}{grouped} {}", m.currency),
-    }
+    i18n::format::money(m, i18n::current())
 }
 
 /// `+12.00 CNY` / `-3.00 CNY`: a signed change.
@@ -45,62 +28,70 @@ pub fn signed(m: &Money) -> String {
     }
 }
 
-/// A list of balances on one line (`0.00` when empty).
+/// A list of balances on one line (`0` when empty).
 pub fn balances(list: &[Money]) -> String {
     if list.is_empty() {
-        return "0".to_owned();
+        return tr!("no-balance");
     }
     list.iter().map(money).collect::<Vec<_>>().join(", ")
 }
 
 /// What a quote says, on one line.
 pub fn quote(q: &Quote) -> String {
-    let mut s = format!(
-        "amount {}, fee {}, debit {}, credit {}",
-        money(&q.amount),
-        money(&q.fee),
-        money(&q.debit),
-        money(&q.credit)
+    let mut s = tr!(
+        "quote-line",
+        amount = money(&q.amount),
+        fee = money(&q.fee),
+        debit = money(&q.debit),
+        credit = money(&q.credit),
     );
-    if q.discount.minor != 0 {
-        s.push_str(&format!(", discount {}", money(&q.discount)));
-    }
-    if q.points_redeemed != 0 {
-        s.push_str(&format!(", points used {}", q.points_redeemed));
-    }
-    if q.points_earned != 0 {
-        s.push_str(&format!(", points earned {}", q.points_earned));
-    }
+    push_extras(&mut s, &q.discount, q.points_redeemed, q.points_earned);
     s
+}
+
+/// Discount and points, when there are any.
+fn push_extras(s: &mut String, discount: &Money, points_used: i64, points_earned: i64) {
+    if discount.minor != 0 {
+        s.push_str(&tr!("extra-discount", amount = money(discount)));
+    }
+    if points_used != 0 {
+        s.push_str(&tr!("extra-points-used", points = points_used));
+    }
+    if points_earned != 0 {
+        s.push_str(&tr!("extra-points-earned", points = points_earned));
+    }
 }
 
 /// What a completed (or pending) operation did, on one line.
 pub fn transaction(t: &Transaction) -> String {
-    let mut s = format!(
-        "{} {}: amount {}, fee {}, wallet {}",
-        t.kind.as_str(),
-        status_name(t),
-        money(&t.amount),
-        money(&t.fee),
-        signed(&t.balance_effect)
+    let mut s = tr!(
+        "transaction-line",
+        kind = kind_name(t.kind.as_str()),
+        status = status_name(&wire_name(&t.status)),
+        amount = money(&t.amount),
+        fee = money(&t.fee),
+        effect = signed(&t.balance_effect),
     );
-    if t.discount.minor != 0 {
-        s.push_str(&format!(", discount {}", money(&t.discount)));
-    }
-    if t.points_redeemed != 0 {
-        s.push_str(&format!(", points used {}", t.points_redeemed));
-    }
-    if t.points_earned != 0 {
-        s.push_str(&format!(", points earned {}", t.points_earned));
-    }
+    push_extras(&mut s, &t.discount, t.points_redeemed, t.points_earned);
     if let Some(name) = t.counterparty.as_ref().and_then(|c| c.name.as_deref()) {
-        s.push_str(&format!(", with {name}"));
+        s.push_str(&tr!("transaction-with", name = name));
     }
     s
 }
 
-fn status_name(t: &Transaction) -> String {
-    serde_json::to_value(t.status)
+/// A transaction kind (`top_up`, ...) in the current language.
+pub fn kind_name(kind: &str) -> String {
+    tr!("kind-name", kind = kind)
+}
+
+/// A transaction or card status (`completed`, ...) in the current language.
+pub fn status_name(status: &str) -> String {
+    tr!("status-name", status = status)
+}
+
+/// The snake_case wire name of a serialisable enum value.
+pub fn wire_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
@@ -108,26 +99,23 @@ fn status_name(t: &Transaction) -> String {
 
 /// A card on one line.
 pub fn card(c: &Card) -> String {
-    let status = serde_json::to_value(c.status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    format!(
-        "{}  {} •••• {}  {:02}/{}  {}  {}",
-        c.card_id, c.brand, c.last4, c.expiry_month, c.expiry_year, c.bank, status
+    tr!(
+        "card-line",
+        id = c.card_id.as_str(),
+        brand = c.brand.as_str(),
+        last4 = c.last4.as_str(),
+        expiry = format!("{:02}/{}", c.expiry_month, c.expiry_year),
+        bank = c.bank.as_str(),
+        status = status_name(&wire_name(&c.status)),
     )
 }
 
-/// `YYYY-MM-DD HH:MM` (UTC) of Unix milliseconds.
+/// `YYYY-MM-DD HH:MM +08:00`: Unix milliseconds in the local time zone.
 pub fn timestamp(ms: i64) -> String {
-    let t = imwallet_core::wallet::UtcMinute::of_unix_ms(ms);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        t.year, t.month, t.day, t.hour, t.minute
-    )
+    i18n::format::local_time(ms)
 }
 
-fn table(header: &[&str]) -> Table {
+fn table(header: &[String]) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     t.set_header(header.to_vec());
@@ -136,12 +124,18 @@ fn table(header: &[&str]) -> Table {
 
 /// The history as a table, newest first.
 pub fn history_table(items: &[TransactionView]) -> String {
-    let mut t = table(&["when (UTC)", "kind", "status", "amount", "counterparty"]);
+    let mut t = table(&[
+        tr!("table-when", zone = i18n::format::local_zone_name()),
+        tr!("table-kind"),
+        tr!("table-status"),
+        tr!("table-amount"),
+        tr!("table-counterparty"),
+    ]);
     for item in items {
         t.add_row(vec![
             timestamp(item.created_at_ms),
-            item.kind.clone(),
-            item.status.clone(),
+            kind_name(&item.kind),
+            status_name(&item.status),
             signed(&item.amount),
             item.counterparty.clone(),
         ]);
@@ -154,7 +148,12 @@ pub fn history_table(items: &[TransactionView]) -> String {
 
 /// The spending summary as a table.
 pub fn summary_table(lines: &[SpendingLine]) -> String {
-    let mut t = table(&["month", "category", "spent", "count"]);
+    let mut t = table(&[
+        tr!("table-month"),
+        tr!("table-category"),
+        tr!("table-spent"),
+        tr!("table-count"),
+    ]);
     for l in lines {
         t.add_row(vec![
             l.month.clone(),
@@ -209,7 +208,7 @@ pub fn summary_json(lines: &[SpendingLine]) -> serde_json::Value {
 /// Encodes a payload as a QR code.
 pub fn qr_code(payload: &str) -> Result<QrCode, CliError> {
     QrCode::new(payload.as_bytes())
-        .map_err(|e| CliError::Other(format!("cannot encode the QR code: {e}")))
+        .map_err(|e| CliError::Other(tr!("error-qr-encode", detail = e.to_string())))
 }
 
 /// A QR code drawn with half-block characters (two modules per character
@@ -229,20 +228,23 @@ mod tests {
     use imwallet_protocol::money::Currency;
 
     #[test]
-    fn amounts_show_grouped_digits_and_their_currency() {
+    fn a_signed_change_carries_its_sign() {
         assert_eq!(
-            money(&Money::new(123_456_789, Currency::Cny)),
-            "1,234,567.89 CNY"
+            i18n::format::money(
+                &Money::new(1_234, Currency::Cny),
+                imwallet_core::wallet::Locale::En
+            ),
+            "12.34 CNY"
         );
-        assert_eq!(money(&Money::new(-500, Currency::Cny)), "-5.00 CNY");
-        assert_eq!(money(&Money::new(1_000, Currency::Jpy)), "1,000 JPY");
-        assert_eq!(signed(&Money::new(1_234, Currency::Cny)), "+12.34 CNY");
+        assert!(signed(&Money::new(1_234, Currency::Cny)).starts_with('+'));
+        assert!(signed(&Money::new(-1_234, Currency::Cny)).starts_with('-'));
     }
 
     #[test]
-    fn timestamps_are_utc_calendar_dates() {
-        assert_eq!(timestamp(0), "1970-01-01 00:00");
-        assert_eq!(timestamp(1_768_435_200_000 + 3_723_000), "2026-01-15 01:02");
+    fn kinds_and_statuses_are_named_and_unknown_ones_shown_as_sent() {
+        assert_eq!(kind_name("top_up"), "top-up");
+        assert_eq!(status_name("held"), "held for review");
+        assert_eq!(kind_name("refund_v9"), "refund_v9");
     }
 
     #[test]

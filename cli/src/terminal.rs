@@ -14,7 +14,7 @@ use imwallet_protocol::wire::{CardStatus, Operation, Purpose};
 
 use crate::exit::CliError;
 use crate::progress::{interruptible, sync_history};
-use crate::{args, input, png, profile, render};
+use crate::{args, input, png, profile, render, tr};
 
 /// Where the profile is and which server it talks to (global options).
 #[derive(Args, Debug, Clone)]
@@ -67,7 +67,8 @@ pub enum WalletCommand {
     },
     /// The exact fee and totals of an operation, before doing it.
     Quote {
-        /// What to price.
+        /// What to price: topup (card to wallet), payment (wallet to
+        /// merchant), transfer (to another user), withdrawal (to a card).
         operation: QuoteOperation,
         /// Amount, e.g. 100.00.
         #[arg(allow_negative_numbers = true)]
@@ -79,7 +80,7 @@ pub enum WalletCommand {
         #[arg(long)]
         coupon: Option<String>,
         /// Points to redeem (payments).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(0..))]
         points: Option<i64>,
     },
     /// Top up the wallet from a bound card.
@@ -108,7 +109,7 @@ pub enum WalletCommand {
         #[arg(long)]
         coupon: Option<String>,
         /// Points to redeem.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(0..))]
         points: Option<i64>,
         /// A note for the history.
         #[arg(long)]
@@ -149,7 +150,7 @@ pub enum WalletCommand {
         #[arg(long)]
         json: bool,
         /// Rows to show.
-        #[arg(long, default_value_t = 50)]
+        #[arg(long, default_value_t = 50, allow_negative_numbers = true)]
         limit: u32,
         /// Show the cached history without syncing.
         #[arg(long)]
@@ -212,14 +213,13 @@ pub enum CardsAction {
 
 /// What `imwallet quote` prices.
 #[derive(ValueEnum, Clone, Copy, Debug)]
+// The variants carry no doc comments: clap would show those untranslated;
+// the argument's help (from the catalogs) explains each value.
+#[allow(missing_docs)]
 pub enum QuoteOperation {
-    /// Card to wallet.
     Topup,
-    /// Wallet to merchant.
     Payment,
-    /// Wallet to another user.
     Transfer,
-    /// Wallet to card.
     Withdrawal,
 }
 
@@ -266,10 +266,7 @@ async fn unlocked_for_money(conn: &Connection) -> Result<Arc<Wallet>, CliError> 
     let wallet = unlocked(conn).await?;
     let report = wallet.reconcile_pending().await?;
     if report.completed > 0 {
-        println!(
-            "Finished {} operation(s) left open by an earlier run.",
-            report.completed
-        );
+        println!("{}", tr!("reconciled", count = report.completed));
     }
     Ok(wallet)
 }
@@ -284,16 +281,12 @@ async fn default_card(wallet: &Wallet, given: Option<String>) -> Result<String, 
         .into_iter()
         .find(|c| c.status == CardStatus::Active)
         .map(|c| c.card_id)
-        .ok_or_else(|| {
-            CliError::input(
-                "card",
-                "no verified card: add one with `imwallet cards add`",
-            )
-        })
+        .ok_or_else(|| CliError::input("card", tr!("error-no-card")))
 }
 
 async fn print_balance(wallet: &Wallet) -> Result<(), CliError> {
-    println!("Balance: {}", render::balances(&wallet.balances().await?));
+    let balances = render::balances(&wallet.balances().await?);
+    println!("{}", tr!("balance-line", balances = balances));
     Ok(())
 }
 
@@ -303,7 +296,7 @@ fn show_qr(payload: &str, png_path: Option<&PathBuf>) -> Result<(), CliError> {
     println!("{payload}");
     if let Some(path) = png_path {
         std::fs::write(path, png::qr_png(&code)?)?;
-        println!("QR written to {}", path.display());
+        println!("{}", tr!("qr-written", path = path.display().to_string()));
     }
     Ok(())
 }
@@ -339,10 +332,15 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             let profile = wallet
                 .register(identifier.clone(), password, code, name)
                 .await?;
+            let name = profile.display_name.as_deref().unwrap_or(&identifier);
             println!(
-                "Registered {} (user {}). Log in with: imwallet login {identifier}",
-                profile.display_name.as_deref().unwrap_or(&identifier),
-                profile.user_id
+                "{}",
+                tr!(
+                    "registered",
+                    name = name,
+                    user = profile.user_id.as_str(),
+                    identifier = identifier.as_str()
+                )
             );
         }
         C::Login { identifier, code } => {
@@ -351,32 +349,34 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             let sent = wallet.login(identifier, password).await?;
             let code = input::code(code, &sent.destination).await?;
             let profile = wallet.verify_login(code).await?;
-            println!(
-                "Logged in as {} (user {}).",
-                profile.display_name.as_deref().unwrap_or("-"),
-                profile.user_id
-            );
+            let name = profile.display_name.as_deref().unwrap_or("-");
+            let user = profile.user_id.as_str();
+            println!("{}", tr!("logged-in", name = name, user = user));
         }
         C::Unlock => {
             let wallet = unlocked(&conn).await?;
             let profile = wallet.profile().await?;
+            let name = profile.display_name.as_deref().unwrap_or("-");
+            let status = render::status_name(&render::wire_name(&profile.status));
+            let user = profile.user_id.as_str();
             println!(
-                "Unlocked: {} (user {}), account {:?}.",
-                profile.display_name.as_deref().unwrap_or("-"),
-                profile.user_id,
-                profile.status
+                "{}",
+                tr!("unlocked", name = name, user = user, status = status)
             );
             print_balance(&wallet).await?;
         }
         C::Logout => {
             let wallet = unlocked(&conn).await?;
             wallet.logout().await?;
-            println!("Logged out; the session is wiped on this device.");
+            println!("{}", tr!("logged-out"));
         }
         C::Balance => {
             let wallet = unlocked(&conn).await?;
             print_balance(&wallet).await?;
-            println!("Points: {}", wallet.points().await?.balance);
+            println!(
+                "{}",
+                tr!("points-line", points = wallet.points().await?.balance)
+            );
         }
         C::Cards { action } => cards(action, &conn).await?,
         C::Quote {
@@ -391,7 +391,7 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             let q = wallet
                 .quote(operation.wire(), amount, coupon, points)
                 .await?;
-            println!("Quote: {}", render::quote(&q));
+            println!("{}", tr!("quote-label", quote = render::quote(&q)));
         }
         C::Topup {
             amount,
@@ -402,9 +402,12 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             let wallet = unlocked_for_money(&conn).await?;
             let card = default_card(&wallet, card).await?;
             let q = wallet.quote(Operation::TopUp, amount, None, None).await?;
-            println!("Quote: {}", render::quote(&q));
+            println!("{}", tr!("quote-label", quote = render::quote(&q)));
             let t = wallet.top_up(card, amount).await?;
-            println!("Done: {}", render::transaction(&t));
+            println!(
+                "{}",
+                tr!("done-label", transaction = render::transaction(&t))
+            );
             print_balance(&wallet).await?;
         }
         C::Pay {
@@ -428,7 +431,10 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
                     memo,
                 })
                 .await?;
-            println!("Paid: {}", render::transaction(&t));
+            println!(
+                "{}",
+                tr!("paid-label", transaction = render::transaction(&t))
+            );
             print_balance(&wallet).await?;
         }
         C::Transfer {
@@ -441,7 +447,10 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             let target = args::transfer_target(&to);
             let wallet = unlocked_for_money(&conn).await?;
             let t = wallet.transfer(target, amount, memo).await?;
-            println!("Sent: {}", render::transaction(&t));
+            println!(
+                "{}",
+                tr!("sent-label", transaction = render::transaction(&t))
+            );
             print_balance(&wallet).await?;
         }
         C::Withdraw {
@@ -456,7 +465,7 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             let q = wallet
                 .quote(Operation::Withdrawal, amount, None, None)
                 .await?;
-            println!("Quote: {}", render::quote(&q));
+            println!("{}", tr!("quote-label", quote = render::quote(&q)));
             let code = match code {
                 Some(c) => c,
                 None => {
@@ -465,7 +474,10 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
                 }
             };
             let t = wallet.withdraw(card, amount, code).await?;
-            println!("Withdrawal: {}", render::transaction(&t));
+            println!(
+                "{}",
+                tr!("withdrawal-label", transaction = render::transaction(&t))
+            );
             print_balance(&wallet).await?;
         }
         C::History {
@@ -475,20 +487,20 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
         } => {
             let wallet = unlocked(&conn).await?;
             if !offline {
-                sync_history(&wallet, "Syncing history", !json).await?;
+                sync_history(&wallet, &tr!("syncing-history"), !json).await?;
             }
             let page = wallet.history(limit, 0).await?;
             if json {
                 println!("{}", render::history_json(&page.items));
             } else if page.items.is_empty() {
-                println!("No transactions yet.");
+                println!("{}", tr!("no-transactions"));
             } else {
                 println!("{}", render::history_table(&page.items));
             }
         }
         C::Summary { json } => {
             let wallet = unlocked(&conn).await?;
-            sync_history(&wallet, "Syncing history", !json).await?;
+            sync_history(&wallet, &tr!("syncing-history"), !json).await?;
             let lines = wallet.spending_summary().await?;
             if json {
                 println!("{}", render::summary_json(&lines));
@@ -521,7 +533,7 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             }
             let code = wallet.payment_code().await?;
             show_qr(&code, png.as_ref())?;
-            println!("Show it to the merchant's scanner; it is valid for about a minute.");
+            println!("{}", tr!("paycode-hint"));
         }
     }
     Ok(())
@@ -538,15 +550,15 @@ async fn cards(action: CardsAction, conn: &Connection) -> Result<(), CliError> {
             let (month, year) = args::expiry(&expiry)?;
             let wallet = unlocked(conn).await?;
             let card = wallet.bind_card(number, month, year, holder).await?;
-            let code = input::code(code, "your phone").await?;
+            let code = input::code(code, &tr!("your-phone")).await?;
             let card = wallet.verify_card(card.card_id, code).await?;
-            println!("Card bound: {}", render::card(&card));
+            println!("{}", tr!("card-bound", card = render::card(&card)));
         }
         CardsAction::List => {
             let wallet = unlocked(conn).await?;
             let cards = wallet.cards().await?;
             if cards.is_empty() {
-                println!("No cards.");
+                println!("{}", tr!("no-cards"));
             }
             for c in &cards {
                 println!("{}", render::card(c));
@@ -555,7 +567,7 @@ async fn cards(action: CardsAction, conn: &Connection) -> Result<(), CliError> {
         CardsAction::Remove { card_id } => {
             let wallet = unlocked(conn).await?;
             wallet.remove_card(card_id.clone()).await?;
-            println!("Card {card_id} removed.");
+            println!("{}", tr!("card-removed", id = card_id.as_str()));
         }
     }
     Ok(())

@@ -142,3 +142,47 @@ fn caught_signals(pid: u32) -> Option<u64> {
     };
     u64::from_str_radix(&hex, 16).ok()
 }
+
+#[tokio::test]
+async fn a_negative_count_is_invalid_input_3_not_a_usage_error() {
+    let dir = home();
+    let home = home_arg(dir.path());
+    for args in [
+        vec!["pay", "000201", "--points", "-5"],
+        vec!["quote", "payment", "1.00", "--points", "-1"],
+        vec!["history", "--limit", "-3"],
+        vec!["history", "--limit", "many"],
+    ] {
+        let line = assert_one_line_error(&output(offline(&home, &args)).await, 3);
+        assert!(line.contains("invalid"), "{args:?}: {line}");
+    }
+    // An unknown option stays a usage error.
+    assert_one_line_error(
+        &output(offline(&home, &["history", "--lmit", "3"])).await,
+        64,
+    );
+}
+
+#[tokio::test]
+async fn bytes_that_are_not_utf8_on_stdin_are_a_json_refusal_with_2() {
+    use std::io::Write;
+    let mut command = imwallet(&["qr", "parse", "--json", "-"]);
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&[b'0', b'0', 0xc3, 0x28, b'\n'])
+        .unwrap();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["error"]["kind"], "malformed");
+    assert_eq!(v["error"]["offset"], 2);
+}

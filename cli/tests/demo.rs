@@ -102,7 +102,7 @@ async fn the_narrated_demo_shows_amounts_a_qr_and_the_history_tables() {
         "discount 5.00 CNY",
         "▀",
         "== Histories",
-        "│ when (UTC)",
+        "│ when (",
         "Sandbox ledger check: sound",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");

@@ -167,6 +167,9 @@ pub fn imwallet(args: &[&str]) -> Command {
         .env_remove("IMWALLET_PASSWORD")
         .env_remove("IMWALLET_HOME")
         .env_remove("IMWALLET_SANDBOX_OPERATOR_KEY")
+        // English unless a test asks for another language (`--lang` or
+        // its own IMWALLET_LANG), whatever the machine's locale is.
+        .env("IMWALLET_LANG", "en")
         .stdin(Stdio::null());
     c
 }
