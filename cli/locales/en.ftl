@@ -257,3 +257,4 @@ help-sandbox-code = Print the newest verification code the sandbox sent to a pho
 arg-sandbox-code-destination = Phone or e-mail.
 arg-sandbox-code-purpose = Which code: register, login, reset_password, bind_card, withdraw.
 arg-sandbox-code-operator_key = The sandbox's operator credential (its --operator-key).
+arg-sandbox-serve-code_ttl_s = Validity of a verification code in seconds (default: the sandbox's code rules). A short value lets a harness see code_expired without waiting.

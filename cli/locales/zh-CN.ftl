@@ -257,3 +257,4 @@ help-sandbox-code = 打印沙箱最近发送到某个手机或邮箱的验证码
 arg-sandbox-code-destination = 手机号或邮箱。
 arg-sandbox-code-purpose = 哪种验证码：register、login、reset_password、bind_card、withdraw。
 arg-sandbox-code-operator_key = 沙箱的运维凭证（即它的 --operator-key）。
+arg-sandbox-serve-code_ttl_s = 验证码有效期（秒）（默认：沙箱的验证码规则）。较短的值可让测试无需等待即可看到 code_expired。
