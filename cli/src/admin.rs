@@ -173,6 +173,18 @@ impl SandboxAdmin {
         destination: &str,
         purpose: Purpose,
     ) -> Result<String, CliError> {
+        self.newest_code_of(destination, Some(purpose))
+            .await
+            .map(|(code, _)| code)
+    }
+
+    /// The newest code sent to `destination` for `purpose`, or of any
+    /// purpose when `None`; with the purpose it was sent for.
+    pub async fn newest_code_of(
+        &self,
+        destination: &str,
+        purpose: Option<Purpose>,
+    ) -> Result<(String, Purpose), CliError> {
         let path = format!(
             "/v1/sandbox/outbox?destination={}",
             destination.replace('+', "%2B").replace('@', "%40")
@@ -181,12 +193,12 @@ impl SandboxAdmin {
             .call("the outbox read", reqwest::Method::GET, &path, None, false)
             .await?;
         let outbox: Outbox = serde_json::from_value(v)
-            .map_err(|_| CliError::Other("the sandbox's outbox answer is malformed".into()))?;
+            .map_err(|_| CliError::Other(tr!("error-outbox-malformed")))?;
         outbox
             .messages
             .into_iter()
-            .find(|m| m.purpose == purpose)
-            .map(|m| m.code)
+            .find(|m| purpose.is_none_or(|p| m.purpose == p))
+            .map(|m| (m.code, m.purpose))
             .ok_or_else(|| CliError::AdminRefused {
                 what: "the outbox read".into(),
                 code: "no_code_sent".into(),

@@ -78,9 +78,10 @@ enum SandboxAction {
     Code {
         /// Phone or e-mail.
         destination: String,
-        /// Which code: register, login, reset_password, bind_card, withdraw.
-        #[arg(long, default_value = "login")]
-        purpose: String,
+        /// Which code: register, login, reset_password, bind_card, withdraw
+        /// [default: the newest code of any purpose].
+        #[arg(long)]
+        purpose: Option<String>,
         /// The sandbox's operator credential (its --operator-key).
         #[arg(long, env = "IMWALLET_SANDBOX_OPERATOR_KEY", hide_env_values = true)]
         operator_key: Option<String>,
@@ -130,6 +131,16 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(|e| CliError::Other(tr!("error-runtime", detail = e.to_string())))
 }
 
+/// A verification-code purpose named on the command line.
+fn code_purpose(name: &str) -> Result<imwallet_protocol::wire::Purpose, CliError> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
+        CliError::input(
+            "purpose",
+            tr!("error-not-purpose", value = format!("{name:?}")),
+        )
+    })
+}
+
 async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Result<(), CliError> {
     // The flags, else what the profile saved (nothing is saved here).
     let home = conn.home.clone().unwrap_or_else(profile::default_home);
@@ -147,20 +158,19 @@ async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Res
             purpose,
             operator_key,
         } => {
-            let purpose = serde_json::from_value(serde_json::Value::String(purpose.clone()))
-                .map_err(|_| {
-                    CliError::input(
-                        "purpose",
-                        tr!("error-not-purpose", value = format!("{purpose:?}")),
-                    )
-                })?;
+            let purpose = purpose.map(|p| code_purpose(&p)).transpose()?;
             if api_key.is_none() {
                 return Err(CliError::Config(tr!("error-need-api-key")));
             }
             let operator_key =
                 operator_key.ok_or_else(|| CliError::Config(tr!("error-need-operator-key")))?;
             let admin = admin.with_operator_key(&operator_key);
-            println!("{}", admin.newest_code(&destination, purpose).await?);
+            let (code, sent_for) = admin.newest_code_of(&destination, purpose).await?;
+            // The code alone on stdout (scripts capture it); what it is for
+            // on stderr.
+            println!("{code}");
+            let sent_for = render::wire_name(&sent_for);
+            eprintln!("{}", tr!("code-sent-for", purpose = sent_for));
         }
         SandboxAction::Serve(_) => {}
     }
