@@ -89,8 +89,7 @@ impl Out {
     }
 
     /// Runs a call that derives a key from a password, adding its whole
-    /// wall time (HTTP and server work included, not the KDF alone) to the
-    /// `kdf` total.
+    /// wall time (HTTP included, not the KDF alone) to the `kdf` total.
     async fn kdf<T>(&mut self, fut: impl Future<Output = T>) -> T {
         let start = Instant::now();
         let r = fut.await;
