@@ -88,8 +88,8 @@ impl Out {
         }
     }
 
-    /// Runs a call that derives a key from a password, adding its time to
-    /// the KDF total.
+    /// Runs a call that derives a key from a password, adding its whole
+    /// wall time (HTTP included, not the KDF alone) to the `kdf` total.
     async fn kdf<T>(&mut self, fut: impl Future<Output = T>) -> T {
         let start = Instant::now();
         let r = fut.await;
@@ -240,7 +240,7 @@ pub async fn run(
             );
         }
         println!(
-            "Done in {:.2} s ({:.2} s of it deriving keys from passwords: Argon2id on the device and the server).",
+            "Done in {:.2} s ({:.2} s of it in the calls that derive keys from passwords, HTTP included: register, login, unlock).",
             total.as_secs_f64(),
             out.kdf.as_secs_f64()
         );

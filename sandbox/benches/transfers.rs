@@ -6,6 +6,17 @@
 //! (the HTTP stack alone) and `GET /v1/balances` (HTTP + API key + token +
 //! one ledger read). Run with `cargo bench -p imwallet-sandbox`; set
 //! `IMWALLET_BENCH_SECS` to change the measuring time per phase (default 5).
+//!
+//! The risk rules run as in production: the single-amount hold check with
+//! the default limit and the velocity gate's query on every transfer with
+//! the default `velocity_max` (it reads the sender's newest 30 movements).
+//! Only the window is 0 s instead of 60 s: at this rate (about 100
+//! transfers per user per second) a 60 s window would freeze every account
+//! within the first second; with 0 s the same query runs and never trips.
+//!
+//! CPU per request is the process's user + system time (`/proc/self/stat`,
+//! Linux only) over the requests of a phase: server and clients together,
+//! since both run in this process.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use imwallet_sandbox::Sandbox;
@@ -189,8 +200,35 @@ async fn setup_user(conn: &mut Conn, key: &str, i: usize) -> User {
     }
 }
 
-/// Runs `CLIENTS` loops of `work` for `secs` seconds; returns requests/s.
-async fn phase<F, Fut>(name: &str, addr: &str, secs: u64, work: F) -> f64
+/// CPU time (user + system) of this whole process so far, in seconds, when
+/// the platform exposes it (`/proc/self/stat`).
+fn process_cpu_s() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are
+    // fields 14 and 15 of the whole line, 12 and 13 after the name.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / clock_ticks_per_s())
+}
+
+/// `sysconf(_SC_CLK_TCK)` through `getconf` (no unsafe code here); 100 on
+/// every Linux this runs on when `getconf` is missing.
+fn clock_ticks_per_s() -> f64 {
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        std::process::Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+            .unwrap_or(100.0)
+    })
+}
+
+/// Runs `CLIENTS` loops of `work` for `secs` seconds; returns requests/s
+/// and the process CPU time per request (microseconds), if known.
+async fn phase<F, Fut>(name: &str, addr: &str, secs: u64, work: F) -> (f64, Option<f64>)
 where
     F: Fn(usize, u64, Conn) -> Fut + Send + Sync + Clone + 'static,
     Fut: std::future::Future<Output = Conn> + Send,
@@ -214,16 +252,23 @@ where
     tokio::time::sleep(Duration::from_millis(500)).await;
     let start_count = done.load(Ordering::Relaxed);
     let start = Instant::now();
+    let cpu_start = process_cpu_s();
     tokio::time::sleep(Duration::from_secs(secs)).await;
     let count = done.load(Ordering::Relaxed) - start_count;
     let elapsed = start.elapsed().as_secs_f64();
+    let cpu_us = cpu_start
+        .zip(process_cpu_s())
+        .map(|(a, b)| (b - a) * 1e6 / count.max(1) as f64);
     stop.store(true, Ordering::Relaxed);
     for t in tasks {
         t.await.unwrap();
     }
     let rate = count as f64 / elapsed;
-    println!("{name:<32} {rate:>10.0} req/s  ({count} in {elapsed:.2} s, {CLIENTS} clients)");
-    rate
+    let cpu = cpu_us.map_or_else(|| "CPU n/a".to_owned(), |us| format!("{us:.0} us CPU/req"));
+    println!(
+        "{name:<32} {rate:>10.0} req/s  {cpu}  ({count} in {elapsed:.2} s, {CLIENTS} clients)"
+    );
+    (rate, cpu_us)
 }
 
 fn main() {
@@ -236,10 +281,12 @@ fn main() {
         let dir = std::env::temp_dir().join(format!("imwallet-bench-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let db = dir.join("bench.db");
+        // Production risk rules; only the window differs (see the module doc).
         let config = Config {
-            risk: RiskLimits { hold_above_minor: 0, velocity_max: 0, velocity_window_s: 60 },
+            risk: RiskLimits { velocity_window_s: 0, ..RiskLimits::default() },
             ..Config::for_tests()
         };
+        assert!(config.risk.velocity_max > 0 && config.risk.hold_above_minor > 0, "risk rules on");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let sandbox = Sandbox::start(listener, db.to_str().unwrap(), config, Arc::new(SystemClock)).await.unwrap();
         let addr = sandbox.addr().to_string();
@@ -254,7 +301,7 @@ fn main() {
         let users = Arc::new(users);
         println!("setup: {USERS} users with 1,000,000.00 CNY each; SQLite file in WAL mode");
 
-        let health = phase("baseline GET /healthz", &addr, secs, |_, _, mut c: Conn| async move {
+        let (health, health_cpu) = phase("baseline GET /healthz", &addr, secs, |_, _, mut c: Conn| async move {
             let (s, _) = c.call("GET", "/healthz", &[], None).await;
             assert_eq!(s, 200);
             c
@@ -262,7 +309,7 @@ fn main() {
         .await;
 
         let (k2, u2) = (key.clone(), users.clone());
-        let reads = phase("baseline GET /v1/balances", &addr, secs, move |client, n, mut c: Conn| {
+        let (reads, reads_cpu) = phase("baseline GET /v1/balances", &addr, secs, move |client, n, mut c: Conn| {
             let (key, users) = (k2.clone(), u2.clone());
             async move {
                 let u = &users[(client + n as usize) % USERS];
@@ -278,7 +325,7 @@ fn main() {
         let txns_before = sandbox.state().db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM txns", [], |r| r.get::<_, i64>(0))?)).unwrap();
         let ok = Arc::new(AtomicU64::new(0));
         let (k3, u3, ok3) = (key.clone(), users.clone(), ok.clone());
-        let transfers = phase("POST /v1/transfers", &addr, secs, move |client, n, mut c: Conn| {
+        let (transfers, transfers_cpu) = phase("POST /v1/transfers (risk rules on)", &addr, secs, move |client, n, mut c: Conn| {
             let (key, users, ok) = (k3.clone(), u3.clone(), ok3.clone());
             async move {
                 let from = &users[(client * 2 + (n as usize % 2)) % USERS];
@@ -330,6 +377,13 @@ fn main() {
             transfers / health,
             transfers / reads
         );
+        if let (Some(t), Some(h), Some(r)) = (transfers_cpu, health_cpu, reads_cpu) {
+            println!(
+                "CPU per transfer (server + clients): {t:.0} us = {:.2} x GET /healthz ({h:.0} us), {:.2} x GET /v1/balances ({r:.0} us)",
+                t / h,
+                t / r
+            );
+        }
         sandbox.shutdown().await;
         let _ = std::fs::remove_dir_all(&dir);
     });

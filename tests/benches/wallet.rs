@@ -8,15 +8,30 @@
 //!    derivation is excluded: the vault uses the test KDF policy and the
 //!    sandbox the test password-hash cost.
 //! 2. **History sync of 10,000 transactions**: `Wallet::sync_history` into
-//!    the encrypted cache vs paging the same transactions with bare reqwest
-//!    and decoding them; time, and peak heap during the sync (counting
-//!    allocator).
+//!    the encrypted cache of a fresh device vs paging the same transactions
+//!    with bare reqwest and decoding them, after a warm-up round of each,
+//!    in alternating order over at least 5 rounds.
 //!
-//! Run: `cargo bench -p imwallet-tests --bench wallet`
+//! What is counted, not assumed:
+//! - **API calls**: in one extra, untimed run of each side through the
+//!   chaos proxy (passing everything), which counts every request; the
+//!   outbox reads that fetch codes are the harness's, not the client's.
+//! - **Durable commits**: SQLite's own commit counter of each vault file
+//!   (`iChange` of the WAL-index header in `<file>-shm`, incremented once
+//!   per committed write transaction). `vault.db` runs with
+//!   `synchronous=FULL`, so each of its commits is an fsync; `cache.db`
+//!   runs with `synchronous=NORMAL`.
+//! - **Heap**: a counting global allocator that counts only threads of the
+//!   client's runtime (and the main thread, which drives it); the sandbox
+//!   and the proxy run on a runtime of their own, so their allocations are
+//!   not the client's. A block freed on another thread than the one that
+//!   allocated it would be missed; client and server share no buffers here.
+//!
+//! Run: `cargo bench -p imwallet-tests --bench wallet [journey|sync]`;
+//! `IMWALLET_BENCH_ROUNDS` sets the sync rounds (default 5, at least 5).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -24,36 +39,19 @@ use imwallet_core::wallet::{PayRequest, ReceiveCodeRequest, TransferTarget};
 use imwallet_protocol::money::{Currency, Money};
 use imwallet_protocol::wire::{Purpose, TransactionPage};
 use imwallet_tests::World;
+use imwallet_tests::chaos::ChaosProxy;
 use imwallet_tests::wallet::{
-    PASSWORD, base_url, bind_card, journey_world, log_in, merchant_with_code, open_wallet, sign_up,
+    PASSWORD, base_url, bind_card, journey_world, log_in, merchant_with_code, open_wallet_at,
+    sign_up,
 };
 use serde_json::{Value, json};
 
-/// Counts live and peak heap bytes.
-struct Counting;
+#[path = "wallet/counting.rs"]
+mod counting;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: delegates to the system allocator and only adds counters.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+use counting::{
+    ALLOCS, LIVE, PEAK, commits_since, mark_client_thread, unmark_client_thread, vault_commits,
+};
 
 fn yuan(minor: i64) -> Money {
     Money::new(minor, Currency::Cny)
@@ -68,10 +66,12 @@ struct Raw {
 }
 
 impl Raw {
-    fn new(world: &World) -> Raw {
+    /// A client of the app of `world`, talking to `base` (the sandbox or a
+    /// proxy in front of it).
+    fn at(world: &World, base: &str) -> Raw {
         Raw {
             http: reqwest::Client::new(),
-            base: base_url(world),
+            base: base.to_owned(),
             key: world.api_key.clone(),
             token: None,
         }
@@ -136,8 +136,8 @@ fn rand_u128() -> u128 {
         ^ (Instant::now().elapsed().as_nanos())
 }
 
-async fn raw_user(world: &World, phone: &str) -> Raw {
-    let mut raw = Raw::new(world);
+async fn raw_user(world: &World, base: &str, phone: &str) -> Raw {
+    let mut raw = Raw::at(world, base);
     raw.post(
         "/v1/verification-codes",
         json!({"purpose": "register", "destination": phone}),
@@ -170,10 +170,10 @@ fn cny(a: &str) -> Value {
     json!({"amount": a, "currency": "CNY"})
 }
 
-async fn raw_journey(world: &World, payload: &str) {
+async fn raw_journey(world: &World, base: &str, payload: &str) {
     let (pa, pb) = (world.phone(), world.phone());
-    let a = raw_user(world, &pa).await;
-    let b = raw_user(world, &pb).await;
+    let a = raw_user(world, base, &pa).await;
+    let b = raw_user(world, base, &pb).await;
     let card = a
         .post(
             "/v1/cards",
@@ -238,9 +238,16 @@ async fn raw_journey(world: &World, payload: &str) {
     a.get("/v1/balances").await;
 }
 
-async fn facade_journey(world: &World, payload: &str) {
+/// The journey through the facade; returns the commits it made to the two
+/// wallets' `vault.db` and `cache.db` after opening them (schema creation
+/// excluded).
+async fn facade_journey(world: &World, base: &str, payload: &str) -> (u32, u32) {
     let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (a, b) = (open_wallet(world, da.path()), open_wallet(world, db.path()));
+    let (a, b) = (
+        open_wallet_at(world, da.path(), base),
+        open_wallet_at(world, db.path(), base),
+    );
+    let opened = (vault_commits(da.path()), vault_commits(db.path()));
     let (pa, pb) = (world.phone(), world.phone());
     sign_up(world, &a, &pa, "A").await;
     sign_up(world, &b, &pb, "B").await;
@@ -284,47 +291,145 @@ async fn facade_journey(world: &World, payload: &str) {
     a.sync_history(None, None).await.unwrap();
     a.spending_summary().await.unwrap();
     a.balances().await.unwrap();
+    let (ca, cb) = (
+        commits_since(da.path(), opened.0),
+        commits_since(db.path(), opened.1),
+    );
+    (ca.0 + cb.0, ca.1 + cb.1)
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
+fn median<T: PartialOrd + Copy>(mut v: Vec<T>) -> T {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[v.len() / 2]
 }
 
-async fn bench_journey() {
-    let world = journey_world(false).await;
-    let (_, payload) = merchant_with_code(&world, "Bench Cafe").await;
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// A proxy (passing everything) in front of the sandbox, started on the
+/// server's runtime so its allocations are not counted as the client's.
+async fn counting_proxy(world: &World, server: &tokio::runtime::Handle) -> ChaosProxy {
+    let addr = world.server.sandbox.addr();
+    server
+        .spawn(async move { ChaosProxy::start(addr).await })
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn bench_journey(world: &World, server: &tokio::runtime::Handle) {
+    const ROUNDS: usize = 15;
+    let direct = base_url(world);
+    let (_, payload) = merchant_with_code(world, "Bench Cafe").await;
     // Warm-up.
-    raw_journey(&world, &payload).await;
-    facade_journey(&world, &payload).await;
-    let (mut raw, mut facade) = (Vec::new(), Vec::new());
-    for _ in 0..15 {
-        let t = Instant::now();
-        raw_journey(&world, &payload).await;
-        raw.push(t.elapsed());
-        let t = Instant::now();
-        facade_journey(&world, &payload).await;
-        facade.push(t.elapsed());
+    raw_journey(world, &direct, &payload).await;
+    facade_journey(world, &direct, &payload).await;
+    let (mut raw, mut facade, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let mut commits = (0, 0);
+    for round in 0..ROUNDS {
+        // Alternate which side runs first, so neither always meets the
+        // server's state (WAL growth, caches) second.
+        let mut time_raw = Duration::ZERO;
+        let mut time_facade = Duration::ZERO;
+        for side in [round % 2, 1 - round % 2] {
+            let t = Instant::now();
+            if side == 0 {
+                raw_journey(world, &direct, &payload).await;
+                time_raw = t.elapsed();
+            } else {
+                commits = facade_journey(world, &direct, &payload).await;
+                time_facade = t.elapsed();
+            }
+        }
+        raw.push(time_raw);
+        facade.push(time_facade);
+        ratios.push(time_facade.as_secs_f64() / time_raw.as_secs_f64());
     }
-    let (r, f) = (median(raw), median(facade));
+    // API calls, counted at a proxy in one untimed run of each side.
+    let proxy = counting_proxy(world, server).await;
+    raw_journey(world, &proxy.base_url(), &payload).await;
+    let raw_calls = proxy.requests();
+    facade_journey(world, &proxy.base_url(), &payload).await;
+    let facade_calls = proxy.requests() - raw_calls;
     println!(
-        "journey (2 users, 19 API calls, KDF excluded): facade {:.1} ms, bare reqwest {:.1} ms, ratio {:.2}x (median of 15)",
-        f.as_secs_f64() * 1e3,
-        r.as_secs_f64() * 1e3,
-        f.as_secs_f64() / r.as_secs_f64()
+        "journey (2 users + merchant, KDF excluded): facade {:.1} ms, bare reqwest {:.1} ms, ratio {:.2}x \
+         (medians of {ROUNDS} alternating rounds; per-round ratios {:.2}x-{:.2}x); \
+         API calls: facade {facade_calls}, bare {raw_calls} (counted at a proxy); \
+         commits in the last round: vault.db {} (synchronous=FULL, one fsync each), cache.db {}",
+        ms(median(facade)),
+        ms(median(raw.clone())),
+        median(ratios.clone()),
+        ratios.iter().copied().fold(f64::INFINITY, f64::min),
+        ratios.iter().copied().fold(0.0, f64::max),
+        commits.0,
+        commits.1,
     );
 }
 
-async fn bench_sync() {
-    const N: usize = 10_000;
-    let world = journey_world(false).await;
+/// Pages every transaction with bare reqwest; returns how many.
+async fn bare_paging(raw: &Raw) -> usize {
+    let mut cursor: Option<String> = None;
+    let mut seen = 0;
+    loop {
+        let mut path = "/v1/transactions?updated_since=0&limit=200".to_owned();
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let page: TransactionPage = serde_json::from_value(raw.get(&path).await).unwrap();
+        seen += page.items.len();
+        match page.next_cursor {
+            Some(c) if !page.items.is_empty() => cursor = Some(c),
+            _ => return seen,
+        }
+    }
+}
+
+/// One facade sync on a fresh device, logged in beforehand (untimed).
+struct FacadeSync {
+    time: Duration,
+    peak_heap: isize,
+    allocations: usize,
+    commits: (u32, u32),
+}
+
+async fn facade_sync(world: &World, base: &str, phone: &str, n: usize) -> FacadeSync {
     let dir = tempfile::tempdir().unwrap();
-    let wallet = open_wallet(&world, dir.path());
+    let wallet = open_wallet_at(world, dir.path(), base);
+    log_in(world, &wallet, phone, PASSWORD).await;
+    let commits_before = vault_commits(dir.path());
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let allocs = ALLOCS.load(Ordering::Relaxed);
+    let t = Instant::now();
+    let report = wallet.sync_history(None, None).await.unwrap();
+    let time = t.elapsed();
+    let peak_heap = PEAK.load(Ordering::Relaxed) - before;
+    let allocations = ALLOCS.load(Ordering::Relaxed) - allocs;
+    assert_eq!(report.cached as usize, n);
+    FacadeSync {
+        time,
+        peak_heap,
+        allocations,
+        commits: commits_since(dir.path(), commits_before),
+    }
+}
+
+async fn bench_sync(world: &World, server: &tokio::runtime::Handle) {
+    const N: usize = 10_000;
+    let rounds: usize = std::env::var("IMWALLET_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5)
+        .max(5);
+    let direct = base_url(world);
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = open_wallet_at(world, dir.path(), &direct);
     let phone = world.phone();
-    sign_up(&world, &wallet, &phone, "Syncer").await;
-    let card = bind_card(&world, &wallet, &phone, "4242424242424242").await;
+    sign_up(world, &wallet, &phone, "Syncer").await;
+    let card = bind_card(world, &wallet, &phone, "4242424242424242").await;
     drop(wallet);
-    let mut raw = Raw::new(&world);
+    let mut raw = Raw::at(world, &direct);
     let challenge = raw
         .post(
             "/v1/auth/login",
@@ -363,43 +468,68 @@ async fn bench_sync() {
         t.elapsed().as_secs_f64()
     );
 
-    // Baseline: page and decode everything with bare reqwest.
-    let t = Instant::now();
-    let mut cursor: Option<String> = None;
-    let mut seen = 0;
-    loop {
-        let mut path = "/v1/transactions?updated_since=0&limit=200".to_owned();
-        if let Some(c) = &cursor {
-            path.push_str(&format!("&cursor={c}"));
+    // Warm-up of both sides, then alternating rounds.
+    assert_eq!(bare_paging(&raw).await, N, "all transactions paged");
+    facade_sync(world, &direct, &phone, N).await;
+    let (mut bare, mut facade, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut peaks, mut allocations, mut commits) = (Vec::new(), Vec::new(), (0, 0));
+    for round in 0..rounds {
+        let mut time_bare = Duration::ZERO;
+        let mut time_facade = Duration::ZERO;
+        for side in [round % 2, 1 - round % 2] {
+            if side == 0 {
+                let t = Instant::now();
+                assert_eq!(bare_paging(&raw).await, N);
+                time_bare = t.elapsed();
+            } else {
+                let run = facade_sync(world, &direct, &phone, N).await;
+                time_facade = run.time;
+                peaks.push(run.peak_heap);
+                allocations.push(run.allocations);
+                commits = run.commits;
+            }
         }
-        let page: TransactionPage = serde_json::from_value(raw.get(&path).await).unwrap();
-        seen += page.items.len();
-        match page.next_cursor {
-            Some(c) if !page.items.is_empty() => cursor = Some(c),
-            _ => break,
-        }
+        bare.push(time_bare);
+        facade.push(time_facade);
+        ratios.push(time_facade.as_secs_f64() / time_bare.as_secs_f64());
     }
-    let bare = t.elapsed();
-    assert_eq!(seen, N, "all transactions paged");
+    // API calls, counted at a proxy in one untimed run of each side.
+    let proxy = counting_proxy(world, server).await;
+    let counted = Raw {
+        http: reqwest::Client::new(),
+        base: proxy.base_url(),
+        key: raw.key.clone(),
+        token: raw.token.clone(),
+    };
+    bare_paging(&counted).await;
+    let bare_calls = proxy.requests();
+    let wallet_dir = tempfile::tempdir().unwrap();
+    let wallet = open_wallet_at(world, wallet_dir.path(), &proxy.base_url());
+    log_in(world, &wallet, &phone, PASSWORD).await;
+    let before_sync = proxy.requests();
+    wallet.sync_history(None, None).await.unwrap();
+    let facade_calls = proxy.requests() - before_sync;
 
-    // The facade on a fresh device: login, then sync into the encrypted cache.
-    let dir = tempfile::tempdir().unwrap();
-    let wallet = open_wallet(&world, dir.path());
-    log_in(&world, &wallet, &phone, PASSWORD).await;
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    let t = Instant::now();
-    let report = wallet.sync_history(None, None).await.unwrap();
-    let synced = t.elapsed();
-    let peak = PEAK.load(Ordering::Relaxed) - before;
-    assert_eq!(report.cached as usize, N);
+    let facade_ms = ms(median(facade.clone()));
+    let mib = |b: isize| b as f64 / (1024.0 * 1024.0);
     println!(
-        "history sync of {N} transactions: facade {:.0} ms ({:.1} µs/txn), bare reqwest paging {:.0} ms, ratio {:.2}x; peak heap during sync {:.1} MiB",
-        synced.as_secs_f64() * 1e3,
-        synced.as_secs_f64() * 1e6 / N as f64,
-        bare.as_secs_f64() * 1e3,
-        synced.as_secs_f64() / bare.as_secs_f64(),
-        peak as f64 / (1024.0 * 1024.0)
+        "history sync of {N} transactions: facade {facade_ms:.0} ms ({:.1} us/txn), bare reqwest paging {:.0} ms, \
+         ratio {:.2}x (medians of {rounds} alternating rounds after a warm-up; per-round ratios {:.2}x-{:.2}x)",
+        facade_ms * 1e3 / N as f64,
+        ms(median(bare)),
+        median(ratios.clone()),
+        ratios.iter().copied().fold(f64::INFINITY, f64::min),
+        ratios.iter().copied().fold(0.0, f64::max),
+    );
+    println!(
+        "history sync, the client's own heap: peak {:.1} MiB above the start (median; max {:.1} MiB), \
+         {:.1} allocations per transaction; API calls: facade {facade_calls}, bare {bare_calls} (counted at a proxy); \
+         commits in the last round: vault.db {}, cache.db {}",
+        mib(median(peaks.clone())),
+        mib(peaks.iter().copied().max().unwrap_or(0)),
+        median(allocations) as f64 / N as f64,
+        commits.0,
+        commits.1,
     );
 }
 
@@ -407,18 +537,37 @@ fn main() {
     // The baseline's bare reqwest needs a process-wide rustls provider (the
     // core configures its own).
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    // The sandbox (and the counting proxy) on a runtime of their own, whose
+    // threads the allocator does not count.
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .on_thread_start(mark_client_thread)
+        .build()
+        .unwrap();
     let only = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
-    rt.block_on(async {
-        if only.as_deref().is_none_or(|f| "journey".contains(f)) {
-            bench_journey().await;
+    let server = server_rt.handle().clone();
+    for (name, journey) in [("journey", true), ("sync", false)] {
+        if only.as_deref().is_some_and(|f| !name.contains(f)) {
+            continue;
         }
-        if only.as_deref().is_none_or(|f| "sync".contains(f)) {
-            bench_sync().await;
-        }
-    });
+        let world = server_rt.block_on(journey_world(false));
+        // The main thread drives the client's futures (`block_on`).
+        mark_client_thread();
+        client_rt.block_on(async {
+            if journey {
+                bench_journey(&world, &server).await;
+            } else {
+                bench_sync(&world, &server).await;
+            }
+        });
+        unmark_client_thread();
+        let _in_server = server_rt.enter();
+        drop(world);
+    }
 }

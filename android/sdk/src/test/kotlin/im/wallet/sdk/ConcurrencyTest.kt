@@ -63,22 +63,27 @@ class ConcurrencyTest {
     fun `cancelling a history sync stops at a page boundary and keeps the stored pages`() = World().use { world ->
         runBlocking {
             val pageSize = 2
-            val alice = world.funded(50_000, world.open(pageSize = pageSize))
-            val (_, payload) = world.merchantWithCode("Kiosk")
-            repeat(10) { alice.wallet.pay(payload, yuan(100L + it)).getOrThrow() }
-            val total = 11 // the top-up and ten payments
+            // Bob's device has none of these in its cache (a sender's wallet
+            // caches its own movements as they complete; a recipient's does not).
+            val alice = world.funded(50_000)
+            val bob = world.open(pageSize = pageSize)
+            val bobPhone = world.phone()
+            world.signUp(bob, bobPhone, "Bob")
+            repeat(10) { alice.wallet.transferToPhone(bobPhone, yuan(100L + it)).getOrThrow() }
+            val total = 10
 
             // Take the first page, then cancel the collector.
-            val firstPage = alice.wallet.syncHistory().first()
+            val firstPage = bob.syncHistory().first()
             assertInstanceOf(SyncProgress.Page::class.java, firstPage)
-            val kept = alice.wallet.history(100, 0).items.size
+            val kept = bob.history(100, 0).items.size
             assertTrue(kept >= pageSize && kept < total, "stopped early: kept $kept of $total")
             assertEquals(0, kept % pageSize, "whole pages only: kept $kept")
 
             // A later sync keeps what was stored and fetches the rest.
-            val progress = alice.wallet.syncHistory().toList()
+            val progress = bob.syncHistory().toList()
             assertInstanceOf(SyncProgress.Done::class.java, progress.last())
-            assertEquals(total, alice.wallet.history(100, 0).items.size)
+            assertEquals(total, bob.history(100, 0).items.size)
+            assertEquals(world.userCny(alice.userId), alice.wallet.balance("CNY").minor)
         }
     }
 }
