@@ -238,9 +238,8 @@ async fn raw_journey(world: &World, base: &str, payload: &str) {
     a.get("/v1/balances").await;
 }
 
-/// The journey through the facade; returns the commits it made to the two
-/// wallets' `vault.db` and `cache.db` after opening them (schema creation
-/// excluded).
+/// The journey through the facade; returns the commits made to the two
+/// wallets' `vault.db` and `cache.db` from just after `Wallet::open` on.
 async fn facade_journey(world: &World, base: &str, payload: &str) -> (u32, u32) {
     let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (a, b) = (

@@ -72,11 +72,13 @@ fn wal_commits(db: &Path) -> Option<u32> {
     Some(u32::from_ne_bytes([head[8], head[9], head[10], head[11]]))
 }
 
-/// Commits of a wallet directory's two files so far: (`vault.db`, `cache.db`).
+/// Commits of a wallet directory's two files so far: (`vault.db`,
+/// `cache.db`); 0 for a file not created yet (a fresh device creates its
+/// files on the first write, and SQLite's counter starts at 0 with them).
 pub fn vault_commits(dir: &Path) -> (u32, u32) {
     (
-        wal_commits(&dir.join("vault.db")).expect("vault.db is open in WAL mode"),
-        wal_commits(&dir.join("cache.db")).expect("cache.db is open in WAL mode"),
+        wal_commits(&dir.join("vault.db")).unwrap_or(0),
+        wal_commits(&dir.join("cache.db")).unwrap_or(0),
     )
 }
 
