@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-step() { printf '\n==== %s ====\n' "$*"; }
+# Each step prints the seconds since the start, so a CI log shows
+# where its time budget goes.
+started_at=$(date +%s)
+step() { printf '\n[+%d s]\n==== %s ====\n' "$(( $(date +%s) - started_at ))" "$*"; }
 
 step "toolchain"
 for tool in cargo rustc python3; do
@@ -46,6 +49,14 @@ elif cargo +nightly --version >/dev/null 2>&1; then
 else
   echo "fuzz targets NOT built: needs a nightly toolchain and cargo-fuzz (rustup toolchain install nightly; cargo install cargo-fuzz)"
 fi
+
+# Every host artefact the language suites use (the FFI library, uniffi-bindgen,
+# the sandbox and CLI binaries), built once in the feature set the workspace
+# tests already compiled, so no suite rebuilds the dependency graph
+# (scripts/lib/host-artefacts.sh says why).
+step "host artefacts for the language suites (one workspace build)"
+source scripts/lib/host-artefacts.sh
+host_artefacts --tests
 
 # Extra suites (bindings from other languages, benchmarks compile, ...):
 # each scripts/test.d/NN-name.sh runs in order and must exit 0.

@@ -11,18 +11,12 @@ sdk="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$sdk/../.." && pwd)"
 cd "$root"
 
-target="${CARGO_TARGET_DIR:-$root/target}"
-# test-panic exports trigger_test_panic for the panic test (never in a shipped build).
-cargo build -p imwallet-ffi --lib --features test-panic --locked
-cargo build -p imwallet-sandbox --bin imwallet-sandbox --locked
-cargo build -p imwallet-ffi --bin uniffi-bindgen --locked
-
-case "$(uname -s)" in
-  Darwin) libname=libimwallet_ffi.dylib ;;
-  *) libname=libimwallet_ffi.so ;;
-esac
-lib="$target/debug/$libname"
-[ -f "$lib" ] || { echo "generate.sh: $lib was not built" >&2; exit 1; }
+# The library (with test-panic, which exports trigger_test_panic for the
+# panic test; never in a shipped build), the sandbox and uniffi-bindgen come
+# from the one workspace build every suite shares.
+source scripts/lib/host-artefacts.sh
+host_artefacts
+lib="$HOST_FFI_LIB"
 
 gen="$sdk/target/generated-sources/uniffi"
 native="$sdk/target/native"
@@ -31,10 +25,10 @@ mkdir -p "$gen" "$native"
 sed -E '/^[[:space:]]*android[[:space:]]*=[[:space:]]*true/d' uniffi.toml > "$sdk/target/uniffi-jvm.toml"
 
 # Library mode reads the uniffi metadata from the (unstripped) debug build.
-"$target/debug/uniffi-bindgen" generate --library "$lib" --config "$sdk/target/uniffi-jvm.toml" \
+"$HOST_BINDGEN" generate --library "$lib" --config "$sdk/target/uniffi-jvm.toml" \
   --language kotlin --out-dir "$gen" --no-format
 find "$gen" -name '*.kt' | grep -q . || { echo "generate.sh: uniffi-bindgen produced no Kotlin" >&2; exit 1; }
 
 cp "$lib" "$native/"
-cp "$target/debug/imwallet-sandbox" "$native/"
+cp "$HOST_SANDBOX_BIN" "$native/"
 echo "generate.sh: Kotlin in $gen, native parts in $native"

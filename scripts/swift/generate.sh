@@ -7,8 +7,11 @@
 # Usage: scripts/swift/generate.sh <libimwallet_ffi.so|.dylib> <package dir>
 # A file is replaced only when its content changed, so SwiftPM's incremental
 # build stays warm. Generated files are never committed (ios/.gitignore).
-# IMWALLET_FFI_FEATURES: cargo features of the library build, so running the
-# bindgen does not rebuild (and overwrite) the library with other features.
+# The bindgen is the workspace's uniffi-bindgen: IMWALLET_BINDGEN when the
+# caller built it already (scripts/lib/host-artefacts.sh exports
+# HOST_BINDGEN), else `cargo run` builds it (IMWALLET_FFI_FEATURES: the
+# library's cargo features, so that build does not rebuild and overwrite the
+# library with others).
 set -euo pipefail
 lib="$1"
 pkg="$2"
@@ -17,9 +20,15 @@ repo="$(cd "$(dirname "$0")/../.." && pwd)"
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-(cd "$repo" && cargo run -q -p imwallet-ffi --bin uniffi-bindgen --locked \
-  ${IMWALLET_FFI_FEATURES:+--features "$IMWALLET_FFI_FEATURES"} -- \
-  generate --library "$lib" --config uniffi.toml --language swift --out-dir "$out" --no-format)
+if [ -n "${IMWALLET_BINDGEN:-}" ]; then
+  [ -x "$IMWALLET_BINDGEN" ] || { echo "generate: IMWALLET_BINDGEN=$IMWALLET_BINDGEN is not executable" >&2; exit 1; }
+  lib="$(cd "$(dirname "$lib")" && pwd)/$(basename "$lib")"
+  (cd "$repo" && "$IMWALLET_BINDGEN" generate --library "$lib" --config uniffi.toml --language swift --out-dir "$out" --no-format)
+else
+  (cd "$repo" && cargo run -q -p imwallet-ffi --bin uniffi-bindgen --locked \
+    ${IMWALLET_FFI_FEATURES:+--features "$IMWALLET_FFI_FEATURES"} -- \
+    generate --library "$lib" --config uniffi.toml --language swift --out-dir "$out" --no-format)
+fi
 for f in IMWalletCore.swift IMWalletCoreFFI.h IMWalletCoreFFI.modulemap; do
   [ -f "$out/$f" ] || { echo "generate: uniffi-bindgen produced no $f" >&2; exit 1; }
 done

@@ -4,28 +4,22 @@
 # the pinned uniffi), run the stdlib-only parse_qr test, then a short real
 # wallet journey against an `imwallet-sandbox` process on a free loopback
 # port (typed errors, cancellation, throwing callbacks). Any missing part
-# fails loudly. Cold time: the two debug builds (~1-3 min here), tests < 10 s.
+# fails loudly. The host artefacts come from one workspace build
+# (scripts/lib/host-artefacts.sh), shared with the other suites; tests < 10 s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 command -v python3 >/dev/null || { echo "20-python-ffi: python3 is required" >&2; exit 1; }
 
-cargo build -p imwallet-ffi --lib --locked
-cargo build -p imwallet-sandbox --bin imwallet-sandbox --locked
-
-target_dir="${CARGO_TARGET_DIR:-target}"
-case "$(uname -s)" in
-  Darwin) lib="$target_dir/debug/libimwallet_ffi.dylib" ;;
-  *) lib="$target_dir/debug/libimwallet_ffi.so" ;;
-esac
-[ -f "$lib" ] || { echo "20-python-ffi: $lib was not built" >&2; exit 1; }
+source scripts/lib/host-artefacts.sh
+host_artefacts
+lib="$HOST_FFI_LIB"
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
 # Library mode reads the uniffi metadata from the (unstripped) debug build.
-cargo run -q -p imwallet-ffi --bin uniffi-bindgen --locked -- \
-  generate --library "$lib" --config uniffi.toml --language python --out-dir "$out" --no-format
+"$HOST_BINDGEN" generate --library "$lib" --config uniffi.toml --language python --out-dir "$out" --no-format
 [ -f "$out/imwallet.py" ] || { echo "20-python-ffi: uniffi-bindgen produced no imwallet.py" >&2; exit 1; }
 cp "$lib" "$out/"
 
@@ -39,7 +33,7 @@ port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); 
 # The operator endpoints (the outbox the test reads codes from) need the
 # server's operator credential (sandbox/README.md).
 operator_key="op_python_$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
-"$target_dir/debug/imwallet-sandbox" --listen "127.0.0.1:$port" --db "$out/sandbox.db" --operator-key "$operator_key" >"$out/sandbox.log" 2>&1 &
+"$HOST_SANDBOX_BIN" --listen "127.0.0.1:$port" --db "$out/sandbox.db" --operator-key "$operator_key" >"$out/sandbox.log" 2>&1 &
 sandbox_pid=$!
 trap 'kill "$sandbox_pid" 2>/dev/null || true; rm -rf "$out"' EXIT
 for _ in $(seq 1 100); do

@@ -19,9 +19,9 @@ if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; the
     || { echo "25-schemathesis: cannot install schemathesis==$SCHEMATHESIS_VERSION from PyPI" >&2; exit 1; }
 fi
 
-cargo build -p imwallet-sandbox --bin imwallet-sandbox --locked
-bin="${CARGO_TARGET_DIR:-target}/debug/imwallet-sandbox"
-[ -x "$bin" ] || { echo "25-schemathesis: $bin was not built" >&2; exit 1; }
+source scripts/lib/host-artefacts.sh
+host_artefacts
+bin="$HOST_SANDBOX_BIN"
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 operator_key="op_schemathesis_$$"

@@ -46,16 +46,14 @@ else
 fi
 
 part "host libimwallet_ffi and its Android-flavoured Kotlin bindings (android = true)"
-cargo build -p imwallet-ffi --lib --locked
-target_dir="$(cargo metadata --format-version 1 --no-deps --locked | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-lib="$target_dir/debug/libimwallet_ffi.so"
-[ -f "$lib" ] || fail "$lib was not built"
+source scripts/lib/host-artefacts.sh
+host_artefacts || fail "the host artefacts were not built"
+lib="$HOST_FFI_LIB"
 app=android/app
 gen="$app/target/generated-sources/uniffi"
 native="$app/target/native"
 rm -rf "$gen" && mkdir -p "$gen" "$native"
-cargo run -q -p imwallet-ffi --bin uniffi-bindgen --locked -- \
-  generate --library "$lib" --config "$app/uniffi-android.toml" --language kotlin --out-dir "$gen" --no-format
+"$HOST_BINDGEN" generate --library "$lib" --config "$app/uniffi-android.toml" --language kotlin --out-dir "$gen" --no-format
 [ -f "$gen/im/wallet/core/imwallet.kt" ] || fail "uniffi-bindgen produced no im/wallet/core/imwallet.kt"
 cp "$lib" "$native/"
 

@@ -15,27 +15,24 @@ repo="$(pwd)"
 source scripts/swift/chroot.sh
 
 work="${IMWALLET_SWIFT_WORK:-/var/cache/imwallet/swift-work}"
-target_dir="${CARGO_TARGET_DIR:-$repo/target}"
 case "$(uname -s)" in
   Linux) ;;
   *) swift_die "this suite runs Swift in a Debian chroot and needs Linux (on macOS use ios/ with Xcode)" ;;
 esac
 
 echo "swift: building the host library and sandbox"
-# `test-panic` exports trigger_test_panic, so a test can prove a Rust panic is an error, not a crash.
-export IMWALLET_FFI_FEATURES=test-panic
-cargo build -p imwallet-ffi --lib --bin uniffi-bindgen --locked --features "$IMWALLET_FFI_FEATURES"
-cargo build -p imwallet-sandbox --bin imwallet-sandbox --locked
-lib="$target_dir/debug/libimwallet_ffi.so"
-sandbox_bin="$target_dir/debug/imwallet-sandbox"
-[ -f "$lib" ] || swift_die "$lib was not built"
-[ -x "$sandbox_bin" ] || swift_die "$sandbox_bin was not built"
+# One workspace build shared by every suite; its library exports
+# trigger_test_panic, so a test can prove a Rust panic is an error, not a crash.
+source scripts/lib/host-artefacts.sh
+host_artefacts || swift_die "the host artefacts were not built"
+lib="$HOST_FFI_LIB"
+sandbox_bin="$HOST_SANDBOX_BIN"
 
 swift_chroot_ensure
 
 echo "swift: staging the package in $work"
 mkdir -p "$work/pkg" "$work/gen" "$work/lib" "$work/bin"
-scripts/swift/generate.sh "$lib" "$work/gen"
+IMWALLET_BINDGEN="$HOST_BINDGEN" scripts/swift/generate.sh "$lib" "$work/gen"
 # Replace the package's sources (a deleted file must not linger) but keep .build.
 rm -rf "$work/pkg/Sources" "$work/pkg/Tests" "$work/pkg/Package.swift"
 cp -a ios/Package.swift ios/Sources ios/Tests "$work/pkg/"
