@@ -21,9 +21,10 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::clock::{Clock, SystemClock};
 use super::db::{Database, DbPaths};
 use super::error::{Result, VaultError};
+use super::format::{PasswordWrap, key_check, platform_format, store_password_wrap};
 use crate::crypto::kdf::{SALT_LEN, derive_kek};
 use crate::crypto::{
-    CryptoError, DataKey, KdfParams, KdfPolicy, Password, PlatformKeyStore, VaultKeys,
+    CryptoError, DataKey, KdfParams, KdfPolicy, Password, PlatformKeyStore, VaultFormat, VaultKeys,
 };
 
 pub use super::db::OpenReport;
@@ -129,20 +130,12 @@ struct Meta {
     key_check: Option<Vec<u8>>,
 }
 
-/// Where the key-check envelope (a known plaintext under the column key)
-/// lives; it proves a DEK from the platform key store belongs to the vault.
-const KEY_CHECK_AAD: crate::crypto::Aad<'static> = crate::crypto::Aad {
-    table: "vault_meta",
-    column: "key_check",
-    row: b"1",
-    schema: 1,
-};
-const KEY_CHECK_PLAINTEXT: &[u8] = b"imwallet-key-check";
-
-fn key_check(dek: &DataKey) -> Result<Vec<u8>> {
-    Ok(VaultKeys::from_dek(dek)?
-        .columns
-        .seal(&KEY_CHECK_AAD, KEY_CHECK_PLAINTEXT)?)
+/// A password that opened the wrap: the DEK, the vault's format, and what
+/// re-wrapping under the same password needs.
+struct Verified {
+    dek: DataKey,
+    format: VaultFormat,
+    wrap: PasswordWrap,
 }
 
 struct Unlocked {
@@ -214,20 +207,6 @@ fn new_salt() -> Result<[u8; SALT_LEN]> {
     Ok(salt)
 }
 
-fn store_password_wrap(
-    tx: &Transaction<'_>,
-    salt: &[u8],
-    params: &KdfParams,
-    wrapped: &[u8],
-) -> Result<()> {
-    tx.execute(
-        "UPDATE vault_meta SET kdf_salt = ?1, kdf_m_kib = ?2, kdf_t = ?3, kdf_p = ?4,
-         wrapped_dek = ?5 WHERE id = 1",
-        params![salt, params.m_kib, params.t, params.p, wrapped],
-    )?;
-    Ok(())
-}
-
 enum Gate {
     Proceed(u32),
     Wait(u64),
@@ -266,8 +245,8 @@ impl Vault {
         let salt = new_salt()?;
         let kek = derive_kek(password, &salt, &params)?;
         let dek = DataKey::generate()?;
-        let wrapped = dek.wrap(&kek, &salt, &params)?;
-        let check = key_check(&dek)?;
+        let wrapped = dek.wrap(&kek, &salt, &params, VaultFormat::CURRENT)?;
+        let check = key_check(&dek, VaultFormat::CURRENT)?;
         let now = vault.options.clock.wall_s();
         vault.db.write(|tx| {
             if load_meta(tx)?.is_some() {
@@ -288,7 +267,7 @@ impl Vault {
             )?;
             Ok(())
         })?;
-        vault.install(dek)?;
+        vault.install(dek, VaultFormat::CURRENT, None)?;
         Ok(vault)
     }
 
@@ -318,20 +297,27 @@ impl Vault {
         &self.options
     }
 
-    fn install(&self, dek: DataKey) -> Result<()> {
+    /// Installs the keys of `dek`, holds the outbox to what `format`
+    /// promises (a legacy vault is sealed, and re-wrapped when `wrap` allows;
+    /// [`super::format`]), and adopts a session rotated while locked. On any
+    /// failure the vault is locked again.
+    fn install(
+        &self,
+        dek: DataKey,
+        format: VaultFormat,
+        wrap: Option<&PasswordWrap>,
+    ) -> Result<()> {
         let keys = Arc::new(VaultKeys::from_dek(&dek)?);
-        *self.unlocked.write().unwrap_or_else(|e| e.into_inner()) = Some(Unlocked { dek, keys });
-        // Outbox rows from before schema 4 get their authenticated header;
-        // a session rotated while locked becomes the session.
-        let adopted = self
-            .outbox()
-            .and_then(|o| o.adopt_legacy_rows())
-            .and_then(|()| {
-                let cipher = self.escrow_cipher_for_unlocked()?;
-                self.adopt_escrowed_session(&cipher)?;
-                *self.escrow.write().unwrap_or_else(|e| e.into_inner()) = Some(cipher);
-                Ok(())
-            });
+        *self.unlocked.write().unwrap_or_else(|e| e.into_inner()) = Some(Unlocked {
+            dek: dek.clone(),
+            keys,
+        });
+        let adopted = self.settle_format(&dek, format, wrap).and_then(|()| {
+            let cipher = self.escrow_cipher_for_unlocked()?;
+            self.adopt_escrowed_session(&cipher)?;
+            *self.escrow.write().unwrap_or_else(|e| e.into_inner()) = Some(cipher);
+            Ok(())
+        });
         if adopted.is_err() {
             self.lock();
         }
@@ -456,13 +442,14 @@ impl Vault {
         Ok(())
     }
 
-    /// Checks `password` under brute-force protection; returns the DEK.
-    fn verify_password(&self, password: &Password) -> Result<DataKey> {
+    /// Checks `password` under brute-force protection; returns the DEK and
+    /// the vault's format (the newer of what the wrap and the key check say).
+    fn verify_password(&self, password: &Password) -> Result<Verified> {
         let failures = self.count_attempt()?;
         let meta = self.db.read(load_meta)?.ok_or(VaultError::NoVault)?;
         let kek = derive_kek(password, &meta.salt, &meta.params)?;
         match DataKey::unwrap(&kek, &meta.wrapped_dek, &meta.salt, &meta.params) {
-            Ok(dek) => {
+            Ok((dek, wrap_format)) => {
                 // The attempt was counted as a failure up front; take it back.
                 self.db.write(|tx| {
                     tx.execute(
@@ -472,33 +459,52 @@ impl Vault {
                     )?;
                     Ok(())
                 })?;
+                // A wrap rolled back to an older, legacy copy does not
+                // outvote a key check that already says sealed.
+                let check_format = match meta.key_check.as_deref() {
+                    Some(check) => VaultKeys::from_dek(&dek)?.open_key_check(check).ok(),
+                    None => None,
+                };
+                let format = check_format.map_or(wrap_format, |f| f.max(wrap_format));
                 if meta.key_check.is_none() {
                     // Vaults made before schema 3 get their key check now.
-                    let check = key_check(&dek)?;
+                    let check = key_check(&dek, format)?;
                     self.db.write(|tx| {
                         tx.execute("UPDATE vault_meta SET key_check = ?1 WHERE id = 1", [check])?;
                         Ok(())
                     })?;
                 }
                 let policy = self.options.kdf_policy;
-                if policy.accepts(&meta.params) {
+                let mut wrap = PasswordWrap {
+                    kek,
+                    salt: meta.salt,
+                    params: meta.params,
+                };
+                if policy.accepts(&wrap.params) {
                     self.db.write(|tx| self.clear_failures(tx))?;
                 } else {
                     // Transparent upgrade to the current policy.
+                    // The format stays what it was: a legacy vault is
+                    // re-wrapped as sealed only after its rows are sealed.
                     let params = KdfParams {
-                        m_kib: meta.params.m_kib.max(policy.floor.m_kib),
-                        t: meta.params.t.max(policy.floor.t),
-                        p: meta.params.p.max(policy.floor.p),
+                        m_kib: wrap.params.m_kib.max(policy.floor.m_kib),
+                        t: wrap.params.t.max(policy.floor.t),
+                        p: wrap.params.p.max(policy.floor.p),
                     };
                     let salt = new_salt()?;
-                    let kek = derive_kek(password, &salt, &params)?;
-                    let wrapped = dek.wrap(&kek, &salt, &params)?;
+                    wrap = PasswordWrap {
+                        kek: derive_kek(password, &salt, &params)?,
+                        salt: salt.to_vec(),
+                        params,
+                    };
+                    let wrapped = dek.wrap(&wrap.kek, &wrap.salt, &wrap.params, format)?;
+                    let check = key_check(&dek, format)?;
                     self.db.write(|tx| {
-                        store_password_wrap(tx, &salt, &params, &wrapped)?;
+                        store_password_wrap(tx, &wrap, &wrapped, &check)?;
                         self.clear_failures(tx)
                     })?;
                 }
-                Ok(dek)
+                Ok(Verified { dek, format, wrap })
             }
             Err(CryptoError::Authentication) => Err(VaultError::WrongPassword {
                 attempts_left: self
@@ -513,9 +519,13 @@ impl Vault {
 
     /// Unlocks with the password. Errors: [`VaultError::WrongPassword`],
     /// [`VaultError::LockedOut`], [`VaultError::ReloginRequired`].
+    ///
+    /// A sealed vault whose outbox rows lost their authenticated headers is
+    /// refused with [`VaultError::Crypto`] (and stays locked); a legacy vault
+    /// is sealed and re-wrapped here ([`super::format`]).
     pub fn unlock(&self, password: &Password) -> Result<()> {
-        let dek = self.verify_password(password)?;
-        self.install(dek)
+        let verified = self.verify_password(password)?;
+        self.install(verified.dek, verified.format, Some(&verified.wrap))
     }
 
     /// Re-wraps the DEK under a new password (rows are not re-encrypted).
@@ -524,11 +534,14 @@ impl Vault {
         if new.is_empty() {
             return Err(VaultError::InvalidInput("password must not be empty"));
         }
-        let dek = self.verify_password(old)?;
-        self.rewrap_with_password(&dek, new)?;
-        self.install(dek)
+        let verified = self.verify_password(old)?;
+        // Settle the format first: the new wrap says "sealed".
+        self.install(verified.dek.clone(), verified.format, None)?;
+        self.rewrap_with_password(&verified.dek, new)
     }
 
+    /// Wraps `dek` under `password` as [`VaultFormat::CURRENT`]: only for a
+    /// DEK whose outbox was settled by [`install`](Self::install).
     fn rewrap_with_password(&self, dek: &DataKey, password: &Password) -> Result<()> {
         let stored = self.kdf_params()?;
         let floor = self.options.kdf_policy.floor;
@@ -538,10 +551,12 @@ impl Vault {
             p: stored.p.max(floor.p),
         };
         let salt = new_salt()?;
-        let kek = derive_kek(password, &salt, &params)?;
-        let wrapped = dek.wrap(&kek, &salt, &params)?;
-        self.db
-            .write(|tx| store_password_wrap(tx, &salt, &params, &wrapped))
+        let wrap = PasswordWrap {
+            kek: derive_kek(password, &salt, &params)?,
+            salt: salt.to_vec(),
+            params,
+        };
+        self.write_password_wrap(dek, &wrap, VaultFormat::CURRENT)
     }
 
     /// Adds a second wrapping of the DEK by a platform key (biometric
@@ -592,11 +607,12 @@ impl Vault {
         let wrapped = meta.platform_wrapped_dek.ok_or(VaultError::NotFound)?;
         let secret = store.unwrap(&wrapped)?;
         let dek = DataKey::from_secret_bytes(&secret)?;
-        // Prove the DEK is this vault's before installing it.
+        // Prove the DEK is this vault's before installing it; the check
+        // also says the format (a legacy vault needs the password once).
         let keys = VaultKeys::from_dek(&dek)?;
         let check = meta.key_check.ok_or(VaultError::NotFound)?;
-        keys.columns.open(&KEY_CHECK_AAD, &check)?;
-        self.install(dek)
+        let format = platform_format(keys.open_key_check(&check)?)?;
+        self.install(dek, format, None)
     }
 
     /// After the user signed in with the server again (the caller's proof),
@@ -614,10 +630,11 @@ impl Vault {
             let slot = self.unlocked.read().unwrap_or_else(|e| e.into_inner());
             slot.as_ref().map(|u| u.dek.clone())
         };
-        let dek = match existing {
+        let (dek, format, wrap) = match existing {
             Some(dek) => {
+                // Unlocked means installed: the outbox is settled.
                 self.rewrap_with_password(&dek, new)?;
-                dek
+                (dek, VaultFormat::CURRENT, None)
             }
             None => {
                 let dek = DataKey::generate()?;
@@ -629,12 +646,17 @@ impl Vault {
                     p: params.p.max(floor.p),
                 };
                 let salt = new_salt()?;
-                let kek = derive_kek(new, &salt, &params)?;
-                let wrapped = dek.wrap(&kek, &salt, &params)?;
-                let check = key_check(&dek)?;
+                let wrap = PasswordWrap {
+                    kek: derive_kek(new, &salt, &params)?,
+                    salt: salt.to_vec(),
+                    params,
+                };
+                // Legacy until `install` has sealed the kept outbox rows
+                // under the new key (their old headers cannot be verified).
+                let wrapped = dek.wrap(&wrap.kek, &wrap.salt, &wrap.params, VaultFormat::Legacy)?;
+                let check = key_check(&dek, VaultFormat::Legacy)?;
                 self.db.write(|tx| {
-                    store_password_wrap(tx, &salt, &params, &wrapped)?;
-                    tx.execute("UPDATE vault_meta SET key_check = ?1 WHERE id = 1", [check])?;
+                    store_password_wrap(tx, &wrap, &wrapped, &check)?;
                     tx.execute_batch(
                         "UPDATE vault_meta SET platform_wrapped_dek = NULL;
                          DELETE FROM profile; DELETE FROM session_tokens; DELETE FROM cards;
@@ -646,11 +668,11 @@ impl Vault {
                     )?;
                     Ok(())
                 })?;
-                dek
+                (dek, VaultFormat::Legacy, Some(wrap))
             }
         };
         self.db.write(|tx| self.clear_failures(tx))?;
-        self.install(dek)
+        self.install(dek, format, wrap.as_ref())
     }
 }
 
