@@ -1,7 +1,8 @@
 //! Issue 10's client holes, through the `Wallet` facade against the real
 //! sandbox: another account on the device leaves the first one's vault
-//! alone (locked and unlocked), and a definitive refusal of a money request
-//! ends `failed`, not open.
+//! alone (locked and unlocked), a definitive refusal of a money request
+//! ends `failed`, not open, and an outbox stripped of every authenticated
+//! header is refused at unlock, not replayed.
 
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use imwallet_protocol::money::{Currency, Money};
 use imwallet_protocol::wire::Purpose;
 use imwallet_tests::World;
 use imwallet_tests::wallet::{
-    PASSWORD, bind_card, journey_world, open_wallet, outbox_states, sign_up,
+    PASSWORD, bind_card, journey_world, open_wallet, outbox_states, server_txns_by, sign_up,
 };
 
 /// Bob's password differs from Alice's, so a re-key would show.
@@ -168,4 +169,43 @@ async fn paying_a_paid_dynamic_code_fails_definitively() {
     let states = outbox_states(dir.path());
     assert_eq!(states.get("failed"), Some(&1), "{states:?}");
     assert!(!states.contains_key("unknown"), "{states:?}");
+}
+
+/// Issue 10, item 3: someone with the files erases every outbox header and
+/// every setting (the `outbox.headers_v1` marker among them) and turns the
+/// completed top-up into an open one under a fresh key. The vault's wrapped
+/// key says its rows are sealed, so the unlock is refused: no money command
+/// runs, and the server sees no second top-up.
+#[tokio::test]
+async fn an_outbox_stripped_of_every_header_is_refused_at_unlock_and_not_replayed() {
+    let world = journey_world(false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (wallet, alice, card) = alice_with_money(&world, dir.path()).await;
+    assert_eq!(outbox_states(dir.path()).get("completed"), Some(&1));
+    drop(wallet);
+    rusqlite::Connection::open(dir.path().join("vault.db"))
+        .unwrap()
+        .execute_batch(
+            "UPDATE pending_operations SET header = NULL, state = 'unknown',
+                 idempotency_key = 'fresh-key';
+             DELETE FROM settings;",
+        )
+        .unwrap();
+    let wallet = open_wallet(&world, dir.path());
+    let unlocked = wallet.unlock(PASSWORD.to_owned()).await;
+    // What the next money command would do first.
+    let reconciled = wallet.reconcile_pending().await;
+    assert_eq!(
+        server_txns_by(&world, &alice).get("top_up"),
+        Some(&1),
+        "the top-up was replayed: {reconciled:?}"
+    );
+    assert!(
+        matches!(unlocked, Err(WalletError::Crypto { .. })),
+        "{unlocked:?}"
+    );
+    assert!(reconciled.is_err());
+    assert!(wallet.top_up(card, yuan(100)).await.is_err());
+    assert_eq!(server_txns_by(&world, &alice).get("top_up"), Some(&1));
+    world.server.assert_ledger_sound();
 }

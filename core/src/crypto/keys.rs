@@ -5,6 +5,13 @@
 //! The DEK never changes for the life of a vault: changing the password only
 //! re-wraps it, so no row is re-encrypted. Subkeys are HMAC-SHA256(DEK,
 //! label), so the column cipher and the blind index never share a key.
+//!
+//! Every wrapping of the DEK (the password wrap and the key check that the
+//! platform-key path verifies) also authenticates the vault's
+//! [`VaultFormat`]: what its rows promise. Someone with the files can delete
+//! any row or setting, but cannot turn a wrap that says "every outbox row is
+//! sealed" into one that says "legacy rows may lack their header" without
+//! the password or the DEK.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -14,6 +21,36 @@ use super::envelope::{Aad, ColumnCipher};
 use super::kdf::KdfParams;
 use super::secret::SecretKey;
 use super::{CryptoError, SecretBytes};
+
+/// What a vault's rows promise, bound to the wrapped DEK (the AAD's version
+/// field of the password wrap and of the key check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum VaultFormat {
+    /// Wrapped before the format was bound: outbox rows may still lack their
+    /// authenticated header and are sealed (trusting their plaintext) at the
+    /// next password unlock, which then re-wraps as [`Self::SealedOutbox`].
+    Legacy,
+    /// Every outbox row carries its authenticated header: a row without one
+    /// is tampering, and the vault refuses to unlock.
+    SealedOutbox,
+}
+
+impl VaultFormat {
+    /// The format new vaults and every re-wrap are written in.
+    pub const CURRENT: Self = Self::SealedOutbox;
+
+    /// Every known format, newest first (the order an unwrap tries them).
+    const NEWEST_FIRST: [Self; 2] = [Self::SealedOutbox, Self::Legacy];
+
+    /// The AAD version that carries the format (1 is what builds before the
+    /// binding wrote, so their wraps open as [`Self::Legacy`]).
+    fn aad_version(self) -> u32 {
+        match self {
+            Self::Legacy => 1,
+            Self::SealedOutbox => 2,
+        }
+    }
+}
 
 /// The data-encryption key: random, 256 bits, wrapped at rest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,28 +79,42 @@ impl DataKey {
         Ok(Self(key))
     }
 
-    /// Wraps this DEK under a KEK. The AAD binds the wrap to the salt and
-    /// KDF parameters, so swapping in weaker stored parameters is detected.
+    /// Wraps this DEK under a KEK. The AAD binds the wrap to the salt, the
+    /// KDF parameters (swapping in weaker stored parameters is detected) and
+    /// `format` (a sealed vault cannot be made to look legacy).
     pub fn wrap(
         &self,
         kek: &SecretKey,
         salt: &[u8],
         params: &KdfParams,
+        format: VaultFormat,
     ) -> Result<Vec<u8>, CryptoError> {
         let context = wrap_context(salt, params);
-        ColumnCipher::new(kek)?.seal(&wrap_aad(&context), self.0.expose())
+        ColumnCipher::new(kek)?.seal(&wrap_aad(&context, format), self.0.expose())
     }
 
-    /// Unwraps a DEK; a wrong password (KEK) gives
-    /// [`CryptoError::Authentication`].
+    /// Unwraps a DEK and the format its wrap authenticates; a wrong password
+    /// (KEK) gives [`CryptoError::Authentication`].
     pub fn unwrap(
         kek: &SecretKey,
         wrapped: &[u8],
         salt: &[u8],
         params: &KdfParams,
-    ) -> Result<Self, CryptoError> {
+    ) -> Result<(Self, VaultFormat), CryptoError> {
         let context = wrap_context(salt, params);
-        let plain = ColumnCipher::new(kek)?.open(&wrap_aad(&context), wrapped)?;
+        let cipher = ColumnCipher::new(kek)?;
+        let mut found = Err(CryptoError::Authentication);
+        for format in VaultFormat::NEWEST_FIRST {
+            match cipher.open(&wrap_aad(&context, format), wrapped) {
+                Ok(plain) => {
+                    found = Ok((plain, format));
+                    break;
+                }
+                Err(CryptoError::Authentication) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let (plain, format) = found?;
         let raw: [u8; 32] = plain
             .as_slice()
             .try_into()
@@ -71,7 +122,7 @@ impl DataKey {
         let mut raw = Zeroizing::new(raw);
         let key = SecretKey::from_bytes(*raw);
         zeroize::Zeroize::zeroize(&mut *raw);
-        Ok(Self(key))
+        Ok((Self(key), format))
     }
 }
 
@@ -84,14 +135,28 @@ fn wrap_context(salt: &[u8], params: &KdfParams) -> Vec<u8> {
     row
 }
 
-fn wrap_aad(context: &[u8]) -> Aad<'_> {
+fn wrap_aad(context: &[u8], format: VaultFormat) -> Aad<'_> {
     Aad {
         table: "vault_meta",
         column: "wrapped_dek",
         row: context,
-        schema: 1,
+        schema: format.aad_version(),
     }
 }
+
+/// Where the key check lives: a known plaintext under the column key that
+/// proves a DEK (e.g. one released by the platform key store) belongs to
+/// the vault, and authenticates the vault's format for that path.
+fn key_check_aad(format: VaultFormat) -> Aad<'static> {
+    Aad {
+        table: "vault_meta",
+        column: "key_check",
+        row: b"1",
+        schema: format.aad_version(),
+    }
+}
+
+const KEY_CHECK_PLAINTEXT: &[u8] = b"imwallet-key-check";
 
 fn subkey(dek: &DataKey, label: &[u8]) -> Result<SecretKey, CryptoError> {
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(dek.0.expose())
@@ -173,6 +238,27 @@ impl VaultKeys {
             index: BlindIndexKey(index),
         })
     }
+
+    /// The key check of a vault in `format`.
+    pub fn seal_key_check(&self, format: VaultFormat) -> Result<Vec<u8>, CryptoError> {
+        self.columns
+            .seal(&key_check_aad(format), KEY_CHECK_PLAINTEXT)
+    }
+
+    /// The format a key check made by [`seal_key_check`](Self::seal_key_check)
+    /// authenticates; [`CryptoError::Authentication`] when it was made under
+    /// another DEK or changed.
+    pub fn open_key_check(&self, check: &[u8]) -> Result<VaultFormat, CryptoError> {
+        for format in VaultFormat::NEWEST_FIRST {
+            match self.columns.open(&key_check_aad(format), check) {
+                Ok(plain) if plain.as_slice() == KEY_CHECK_PLAINTEXT => return Ok(format),
+                Ok(_) => return Err(CryptoError::Authentication),
+                Err(CryptoError::Authentication) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Err(CryptoError::Authentication)
+    }
 }
 
 #[cfg(test)]
@@ -190,8 +276,11 @@ mod tests {
     fn wrapped_dek_unwraps_only_with_the_same_kek_salt_and_params() {
         let dek = DataKey::generate().unwrap();
         let kek = SecretKey::random().unwrap();
-        let wrapped = dek.wrap(&kek, &[1; 16], &P).unwrap();
-        assert_eq!(DataKey::unwrap(&kek, &wrapped, &[1; 16], &P).unwrap(), dek);
+        let wrapped = dek.wrap(&kek, &[1; 16], &P, VaultFormat::CURRENT).unwrap();
+        assert_eq!(
+            DataKey::unwrap(&kek, &wrapped, &[1; 16], &P).unwrap(),
+            (dek, VaultFormat::CURRENT)
+        );
         let other = SecretKey::random().unwrap();
         assert_eq!(
             DataKey::unwrap(&other, &wrapped, &[1; 16], &P),
@@ -200,6 +289,51 @@ mod tests {
         assert!(DataKey::unwrap(&kek, &wrapped, &[2; 16], &P).is_err());
         let weaker = KdfParams { t: 2, ..P };
         assert!(DataKey::unwrap(&kek, &wrapped, &[1; 16], &weaker).is_err());
+    }
+
+    #[test]
+    fn the_wrap_and_the_key_check_say_their_format_and_cannot_be_relabelled() {
+        let dek = DataKey::generate().unwrap();
+        let kek = SecretKey::random().unwrap();
+        let keys = VaultKeys::from_dek(&dek).unwrap();
+        for format in [VaultFormat::Legacy, VaultFormat::SealedOutbox] {
+            let wrapped = dek.wrap(&kek, &[1; 16], &P, format).unwrap();
+            assert_eq!(
+                DataKey::unwrap(&kek, &wrapped, &[1; 16], &P).unwrap().1,
+                format
+            );
+            let check = keys.seal_key_check(format).unwrap();
+            assert_eq!(keys.open_key_check(&check).unwrap(), format);
+        }
+        // A wrap made by builds before the format was bound (AAD version 1)
+        // opens as legacy; nothing opens under a version it was not made for.
+        let context = wrap_context(&[1; 16], &P);
+        let old = ColumnCipher::new(&kek)
+            .unwrap()
+            .seal(
+                &Aad {
+                    schema: 1,
+                    ..wrap_aad(&context, VaultFormat::CURRENT)
+                },
+                dek.0.expose(),
+            )
+            .unwrap();
+        assert_eq!(
+            DataKey::unwrap(&kek, &old, &[1; 16], &P).unwrap().1,
+            VaultFormat::Legacy
+        );
+        let sealed = keys.seal_key_check(VaultFormat::SealedOutbox).unwrap();
+        let cipher = &keys.columns;
+        assert!(
+            cipher
+                .open(&key_check_aad(VaultFormat::Legacy), &sealed)
+                .is_err()
+        );
+        let other = VaultKeys::from_dek(&DataKey::generate().unwrap()).unwrap();
+        assert_eq!(
+            other.open_key_check(&sealed),
+            Err(CryptoError::Authentication)
+        );
     }
 
     #[test]

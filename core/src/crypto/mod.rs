@@ -17,6 +17,6 @@ pub mod secret;
 pub use envelope::{Aad, ColumnCipher};
 pub use error::CryptoError;
 pub use kdf::{KdfParams, KdfPolicy, calibrate};
-pub use keys::{DataKey, VaultKeys};
+pub use keys::{DataKey, VaultFormat, VaultKeys};
 pub use platform::{PlatformKeyError, PlatformKeyStore, SoftwarePlatformKeyStore};
 pub use secret::{Password, SecretBytes, SecretString};

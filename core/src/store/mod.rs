@@ -20,6 +20,7 @@ pub mod codec;
 pub mod db;
 pub mod error;
 mod escrow;
+mod format;
 pub mod migrate;
 pub mod owner;
 pub mod repo;

@@ -21,9 +21,10 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::clock::{Clock, SystemClock};
 use super::db::{Database, DbPaths};
 use super::error::{Result, VaultError};
+use super::format::{PasswordWrap, key_check, platform_format, store_password_wrap};
 use crate::crypto::kdf::{SALT_LEN, derive_kek};
 use crate::crypto::{
-    CryptoError, DataKey, KdfParams, KdfPolicy, Password, PlatformKeyStore, VaultKeys,
+    CryptoError, DataKey, KdfParams, KdfPolicy, Password, PlatformKeyStore, VaultFormat, VaultKeys,
 };
 
 pub use super::db::OpenReport;
@@ -129,20 +130,12 @@ struct Meta {
     key_check: Option<Vec<u8>>,
 }
 
-/// Where the key-check envelope (a known plaintext under the column key)
-/// lives; it proves a DEK from the platform key store belongs to the vault.
-const KEY_CHECK_AAD: crate::crypto::Aad<'static> = crate::crypto::Aad {
-    table: "vault_meta",
-    column: "key_check",
-    row: b"1",
-    schema: 1,
-};
-const KEY_CHECK_PLAINTEXT: &[u8] = b"imwallet-key-check";
-
-fn key_check(dek: &DataKey) -> Result<Vec<u8>> {
-    Ok(VaultKeys::from_dek(dek)?
-        .columns
-        .seal(&KEY_CHECK_AAD, KEY_CHECK_PLAINTEXT)?)
+/// A password that opened the wrap: the DEK, the vault's format, and what
+/// re-wrapping under the same password needs.
+struct Verified {
+    dek: DataKey,
+    format: VaultFormat,
+    wrap: PasswordWrap,
 }
 
 struct Unlocked {
@@ -214,20 +207,6 @@ fn new_salt() -> Result<[u8; SALT_LEN]> {
     Ok(salt)
 }
 
-fn store_password_wrap(
-    tx: &Transaction<'_>,
-    salt: &[u8],
-    params: &KdfParams,
-    wrapped: &[u8],
-) -> Result<()> {
-    tx.execute(
-        "UPDATE vault_meta SET kdf_salt = ?1, kdf_m_kib = ?2, kdf_t = ?3, kdf_p = ?4,
-         wrapped_dek = ?5 WHERE id = 1",
-        params![salt, params.m_kib, params.t, params.p, wrapped],
-    )?;
-    Ok(())
-}
-
 enum Gate {
     Proceed(u32),
     Wait(u64),
@@ -266,8 +245,8 @@ impl Vault {
         let salt = new_salt()?;
         let kek = derive_kek(password, &salt, &params)?;
         let dek = DataKey::generate()?;
-        let wrapped = dek.wrap(&kek, &salt, &params)?;
-        let check = key_check(&dek)?;
+        let wrapped = dek.wrap(&kek, &salt, &params, VaultFormat::CURRENT)?;
+        let check = key_check(&dek, VaultFormat::CURRENT)?;
         let now = vault.options.clock.wall_s();
         vault.db.write(|tx| {
             if load_meta(tx)?.is_some() {
@@ -288,7 +267,7 @@ impl Vault {
             )?;
             Ok(())
         })?;
-        vault.install(dek)?;
+        vault.install(dek, VaultFormat::CURRENT, None)?;
         Ok(vault)
     }
 
@@ -318,20 +297,27 @@ impl Vault {
         &self.options
     }
 
-    fn install(&self, dek: DataKey) -> Result<()> {
+    /// Installs the keys of `dek`, holds the outbox to what `format`
+    /// promises (a legacy vault is sealed, and re-wrapped when `wrap` allows;
+    /// [`super::format`]), and adopts a session rotated while locked. On any
+    /// failure the vault is locked again.
+    fn install(
+        &self,
+        dek: DataKey,
+        format: VaultFormat,
+        wrap: Option<&PasswordWrap>,
+    ) -> Result<()> {
         let keys = Arc::new(VaultKeys::from_dek(&dek)?);
-        *self.unlocked.write().unwrap_or_else(|e| e.into_inner()) = Some(Unlocked { dek, keys });
-        // Outbox rows from before schema 4 get their authenticated header;
-        // a session rotated while locked becomes the session.
-        let adopted = self
-            .outbox()
-            .and_then(|o| o.adopt_legacy_rows())
-            .and_then(|()| {
-                let cipher = self.escrow_cipher_for_unlocked()?;
-                self.adopt_escrowed_session(&cipher)?;
-                *self.escrow.write().unwrap_or_else(|e| e.into_inner()) = Some(cipher);
-                Ok(())
-            });
+        *self.unlocked.write().unwrap_or_else(|e| e.into_inner()) = Some(Unlocked {
+            dek: dek.clone(),
+            keys,
+        });
+        let adopted = self.settle_format(&dek, format, wrap).and_then(|()| {
+            let cipher = self.escrow_cipher_for_unlocked()?;
+            self.adopt_escrowed_session(&cipher)?;
+            *self.escrow.write().unwrap_or_else(|e| e.into_inner()) = Some(cipher);
+            Ok(())
+        });
         if adopted.is_err() {
             self.lock();
         }
@@ -456,13 +442,14 @@ impl Vault {
         Ok(())
     }
 
-    /// Checks `password` under brute-force protection; returns the DEK.
-    fn verify_password(&self, password: &Password) -> Result<DataKey> {
+    /// Checks `password` under brute-force protection; returns the DEK and
+    /// the vault's format (the newer of what the wrap and the key check say).
+    fn verify_password(&self, password: &Password) -> Result<Verified> {
         let failures = self.count_attempt()?;
         let meta = self.db.read(load_meta)?.ok_or(VaultError::NoVault)?;
         let kek = derive_kek(password, &meta.salt, &meta.params)?;
         match DataKey::unwrap(&kek, &meta.wrapped_dek, &meta.salt, &meta.params) {
-            Ok(dek) => {
+            Ok((dek, wrap_format)) => {
                 // The attempt was counted as a failure up front; take it back.
                 self.db.write(|tx| {
                     tx.execute(
@@ -472,33 +459,52 @@ impl Vault {
                     )?;
                     Ok(())
                 })?;
+                // A wrap rolled back to an older, legacy copy does not
+                // outvote a key check that already says sealed.
+                let check_format = match meta.key_check.as_deref() {
+                    Some(check) => VaultKeys::from_dek(&dek)?.open_key_check(check).ok(),
+                    None => None,
+                };
+                let format = check_format.map_or(wrap_format, |f| f.max(wrap_format));
                 if meta.key_check.is_none() {
                     // Vaults made before schema 3 get their key check now.
-                    let check = key_check(&dek)?;
+                    let check = key_check(&dek, format)?;
                     self.db.write(|tx| {
                         tx.execute("UPDATE vault_meta SET key_check = ?1 WHERE id = 1", [check])?;
                         Ok(())
                     })?;
                 }
                 let policy = self.options.kdf_policy;
-                if policy.accepts(&meta.params) {
+                let mut wrap = PasswordWrap {
+                    kek,
+                    salt: meta.salt,
+                    params: meta.params,
+                };
+                if policy.accepts(&wrap.params) {
                     self.db.write(|tx| self.clear_failures(tx))?;
                 } else {
                     // Transparent upgrade to the current policy.
+                    // The format stays what it was: a legacy vault is
+                    // re-wrapped as sealed only after its rows are sealed.
                     let params = KdfParams {
-                        m_kib: meta.params.m_kib.max(policy.floor.m_kib),
-                        t: meta.params.t.max(policy.floor.t),
-                        p: meta.params.p.max(policy.floor.p),
+                        m_kib: wrap.params.m_kib.max(policy.floor.m_kib),
+                        t: wrap.params.t.max(policy.floor.t),
+                        p: wrap.params.p.max(policy.floor.p),
                     };
                     let salt = new_salt()?;
-                    let kek = derive_kek(password, &salt, &params)?;
-                    let wrapped = dek.wrap(&kek, &salt, &params)?;
+                    wrap = PasswordWrap {
+                        kek: derive_kek(password, &salt, &params)?,
+                        salt: salt.to_vec(),
+                        params,
+                    };
+                    let wrapped = dek.wrap(&wrap.kek, &wrap.salt, &wrap.params, format)?;
+                    let check = key_check(&dek, format)?;
                     self.db.write(|tx| {
-                        store_password_wrap(tx, &salt, &params, &wrapped)?;
+                        store_password_wrap(tx, &wrap, &wrapped, &check)?;
                         self.clear_failures(tx)
                     })?;
                 }
-                Ok(dek)
+                Ok(Verified { dek, format, wrap })
             }
             Err(CryptoError::Authentication) => Err(VaultError::WrongPassword {
                 attempts_left: self
@@ -513,9 +519,13 @@ impl Vault {
 
     /// Unlocks with the password. Errors: [`VaultError::WrongPassword`],
     /// [`VaultError::LockedOut`], [`VaultError::ReloginRequired`].
+    ///
+    /// A sealed vault whose outbox rows lost their authenticated headers is
+    /// refused with [`VaultError::Crypto`] (and stays locked); a legacy vault
+    /// is sealed and re-wrapped here ([`super::format`]).
     pub fn unlock(&self, password: &Password) -> Result<()> {
-        let dek = self.verify_password(password)?;
-        self.install(dek)
+        let verified = self.verify_password(password)?;
+        self.install(verified.dek, verified.format, Some(&verified.wrap))
     }
 
     /// Re-wraps the DEK under a new password (rows are not re-encrypted).
@@ -524,11 +534,14 @@ impl Vault {
         if new.is_empty() {
             return Err(VaultError::InvalidInput("password must not be empty"));
         }
-        let dek = self.verify_password(old)?;
-        self.rewrap_with_password(&dek, new)?;
-        self.install(dek)
+        let verified = self.verify_password(old)?;
+        // Settle the format first: the new wrap says "sealed".
+        self.install(verified.dek.clone(), verified.format, None)?;
+        self.rewrap_with_password(&verified.dek, new)
     }
 
+    /// Wraps `dek` under `password` as [`VaultFormat::CURRENT`]: only for a
+    /// DEK whose outbox was settled by [`install`](Self::install).
     fn rewrap_with_password(&self, dek: &DataKey, password: &Password) -> Result<()> {
         let stored = self.kdf_params()?;
         let floor = self.options.kdf_policy.floor;
@@ -538,10 +551,12 @@ impl Vault {
             p: stored.p.max(floor.p),
         };
         let salt = new_salt()?;
-        let kek = derive_kek(password, &salt, &params)?;
-        let wrapped = dek.wrap(&kek, &salt, &params)?;
-        self.db
-            .write(|tx| store_password_wrap(tx, &salt, &params, &wrapped))
+        let wrap = PasswordWrap {
+            kek: derive_kek(password, &salt, &params)?,
+            salt: salt.to_vec(),
+            params,
+        };
+        self.write_password_wrap(dek, &wrap, VaultFormat::CURRENT)
     }
 
     /// Adds a second wrapping of the DEK by a platform key (biometric
@@ -592,11 +607,12 @@ impl Vault {
         let wrapped = meta.platform_wrapped_dek.ok_or(VaultError::NotFound)?;
         let secret = store.unwrap(&wrapped)?;
         let dek = DataKey::from_secret_bytes(&secret)?;
-        // Prove the DEK is this vault's before installing it.
+        // Prove the DEK is this vault's before installing it; the check
+        // also says the format (a legacy vault needs the password once).
         let keys = VaultKeys::from_dek(&dek)?;
         let check = meta.key_check.ok_or(VaultError::NotFound)?;
-        keys.columns.open(&KEY_CHECK_AAD, &check)?;
-        self.install(dek)
+        let format = platform_format(keys.open_key_check(&check)?)?;
+        self.install(dek, format, None)
     }
 
     /// After the user signed in with the server again (the caller's proof),
@@ -614,10 +630,11 @@ impl Vault {
             let slot = self.unlocked.read().unwrap_or_else(|e| e.into_inner());
             slot.as_ref().map(|u| u.dek.clone())
         };
-        let dek = match existing {
+        let (dek, format, wrap) = match existing {
             Some(dek) => {
+                // Unlocked means installed: the outbox is settled.
                 self.rewrap_with_password(&dek, new)?;
-                dek
+                (dek, VaultFormat::CURRENT, None)
             }
             None => {
                 let dek = DataKey::generate()?;
@@ -629,12 +646,17 @@ impl Vault {
                     p: params.p.max(floor.p),
                 };
                 let salt = new_salt()?;
-                let kek = derive_kek(new, &salt, &params)?;
-                let wrapped = dek.wrap(&kek, &salt, &params)?;
-                let check = key_check(&dek)?;
+                let wrap = PasswordWrap {
+                    kek: derive_kek(new, &salt, &params)?,
+                    salt: salt.to_vec(),
+                    params,
+                };
+                // Legacy until `install` has sealed the kept outbox rows
+                // under the new key (their old headers cannot be verified).
+                let wrapped = dek.wrap(&wrap.kek, &wrap.salt, &wrap.params, VaultFormat::Legacy)?;
+                let check = key_check(&dek, VaultFormat::Legacy)?;
                 self.db.write(|tx| {
-                    store_password_wrap(tx, &salt, &params, &wrapped)?;
-                    tx.execute("UPDATE vault_meta SET key_check = ?1 WHERE id = 1", [check])?;
+                    store_password_wrap(tx, &wrap, &wrapped, &check)?;
                     tx.execute_batch(
                         "UPDATE vault_meta SET platform_wrapped_dek = NULL;
                          DELETE FROM profile; DELETE FROM session_tokens; DELETE FROM cards;
@@ -646,186 +668,13 @@ impl Vault {
                     )?;
                     Ok(())
                 })?;
-                dek
+                (dek, VaultFormat::Legacy, Some(wrap))
             }
         };
         self.db.write(|tx| self.clear_failures(tx))?;
-        self.install(dek)
+        self.install(dek, format, wrap.as_ref())
     }
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
-    use super::*;
-    use crate::crypto::SoftwarePlatformKeyStore;
-    use crate::store::clock::ManualClock;
-
-    fn fast() -> VaultOptions {
-        VaultOptions {
-            kdf_policy: KdfPolicy::INSECURE_FOR_TESTS,
-            ..VaultOptions::default()
-        }
-    }
-
-    fn new_vault(dir: &tempfile::TempDir, pw: &str) -> Vault {
-        Vault::create(&VaultPaths::in_dir(dir.path()), &pw.into(), None, fast()).unwrap()
-    }
-
-    #[test]
-    fn vault_can_be_shared_across_threads_for_spawn_blocking() {
-        fn assert_send_sync<T: Send + Sync + 'static>() {}
-        assert_send_sync::<Vault>();
-        assert_send_sync::<VaultError>();
-    }
-
-    #[test]
-    fn created_vault_is_unlocked_and_reopens_locked() {
-        let dir = tempfile::tempdir().unwrap();
-        let v = new_vault(&dir, "pw");
-        assert!(v.is_unlocked());
-        v.settings().unwrap().set("k", b"v").unwrap();
-        drop(v);
-        let v = Vault::open(&VaultPaths::in_dir(dir.path()), fast()).unwrap();
-        assert!(!v.is_unlocked());
-        assert!(matches!(v.settings(), Err(VaultError::Locked)));
-        v.unlock(&"pw".into()).unwrap();
-        assert_eq!(
-            v.settings().unwrap().get("k").unwrap().unwrap().expose(),
-            b"v"
-        );
-        v.lock();
-        assert!(matches!(v.tokens(), Err(VaultError::Locked)));
-    }
-
-    #[test]
-    fn creating_twice_or_opening_nothing_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let paths = VaultPaths::in_dir(dir.path());
-        assert!(matches!(
-            Vault::open(&paths, fast()),
-            Err(VaultError::NoVault)
-        ));
-        drop(new_vault(&dir, "pw"));
-        assert!(matches!(
-            Vault::create(&paths, &"x".into(), None, fast()),
-            Err(VaultError::AlreadyExists)
-        ));
-    }
-
-    #[test]
-    fn real_vaults_refuse_kdf_parameters_below_the_floor() {
-        let dir = tempfile::tempdir().unwrap();
-        let weak = KdfParams {
-            m_kib: 1024,
-            t: 1,
-            p: 1,
-        };
-        let r = Vault::create(
-            &VaultPaths::in_dir(dir.path()),
-            &"pw".into(),
-            Some(weak),
-            VaultOptions::default(),
-        );
-        assert!(matches!(r, Err(VaultError::WeakKdfParams)));
-    }
-
-    #[test]
-    fn weak_stored_parameters_are_upgraded_on_the_next_successful_unlock() {
-        let dir = tempfile::tempdir().unwrap();
-        let paths = VaultPaths::in_dir(dir.path());
-        drop(new_vault(&dir, "pw"));
-        let v = Vault::open(&paths, VaultOptions::default()).unwrap();
-        assert_eq!(v.kdf_params().unwrap(), KdfPolicy::INSECURE_FOR_TESTS.floor);
-        v.unlock(&"pw".into()).unwrap();
-        assert_eq!(v.kdf_params().unwrap(), KdfParams::FLOOR);
-        drop(v);
-        let v = Vault::open(&paths, VaultOptions::default()).unwrap();
-        v.unlock(&"pw".into()).unwrap();
-    }
-
-    #[test]
-    fn change_password_rewraps_the_dek_and_keeps_the_rows() {
-        let dir = tempfile::tempdir().unwrap();
-        let paths = VaultPaths::in_dir(dir.path());
-        let v = new_vault(&dir, "old");
-        v.settings().unwrap().set("k", b"kept").unwrap();
-        assert!(matches!(
-            v.change_password(&"wrong".into(), &"new".into()),
-            Err(VaultError::WrongPassword { .. })
-        ));
-        v.change_password(&"old".into(), &"new".into()).unwrap();
-        drop(v);
-        let v = Vault::open(&paths, fast()).unwrap();
-        assert!(matches!(
-            v.unlock(&"old".into()),
-            Err(VaultError::WrongPassword { .. })
-        ));
-        v.unlock(&"new".into()).unwrap();
-        assert_eq!(
-            v.settings().unwrap().get("k").unwrap().unwrap().expose(),
-            b"kept"
-        );
-    }
-
-    #[test]
-    fn platform_key_unlocks_without_the_password_and_a_foreign_key_does_not() {
-        let dir = tempfile::tempdir().unwrap();
-        let paths = VaultPaths::in_dir(dir.path());
-        let store = SoftwarePlatformKeyStore::generate().unwrap();
-        let v = new_vault(&dir, "pw");
-        v.settings().unwrap().set("k", b"v").unwrap();
-        v.enable_platform_unlock(&store).unwrap();
-        assert!(v.platform_unlock_enabled().unwrap());
-        drop(v);
-        let v = Vault::open(&paths, fast()).unwrap();
-        let foreign = SoftwarePlatformKeyStore::generate().unwrap();
-        assert!(matches!(
-            v.unlock_with_platform_key(&foreign),
-            Err(VaultError::PlatformKey(_))
-        ));
-        v.unlock_with_platform_key(&store).unwrap();
-        assert_eq!(
-            v.settings().unwrap().get("k").unwrap().unwrap().expose(),
-            b"v"
-        );
-        v.disable_platform_unlock().unwrap();
-        v.lock();
-        assert!(v.unlock_with_platform_key(&store).is_err());
-    }
-
-    #[test]
-    fn ten_failures_disable_the_password_until_reset_after_relogin() {
-        let dir = tempfile::tempdir().unwrap();
-        let clock = ManualClock::new(1_000_000);
-        let opts = VaultOptions {
-            clock: clock.clone(),
-            ..fast()
-        };
-        let paths = VaultPaths::in_dir(dir.path());
-        let v = Vault::create(&paths, &"pw".into(), None, opts.clone()).unwrap();
-        v.settings().unwrap().set("k", b"v").unwrap();
-        v.outbox().unwrap().insert("pay", b"req").unwrap();
-        v.lock();
-        for _ in 0..10 {
-            clock.advance(Duration::from_secs(100_000));
-            assert!(matches!(
-                v.unlock(&"bad".into()),
-                Err(VaultError::WrongPassword { .. })
-            ));
-        }
-        clock.advance(Duration::from_secs(100_000));
-        assert!(matches!(
-            v.unlock(&"pw".into()),
-            Err(VaultError::ReloginRequired)
-        ));
-        v.reset_password_after_relogin(&"fresh".into()).unwrap();
-        // Secrets under the old key are gone, the outbox header is kept.
-        assert!(v.settings().unwrap().get("k").unwrap().is_none());
-        let ops = v.outbox().unwrap().unresolved().unwrap();
-        assert_eq!(ops.len(), 1);
-        assert!(ops[0].request.is_none());
-        v.lock();
-        v.unlock(&"fresh".into()).unwrap();
-    }
-}
+mod tests;

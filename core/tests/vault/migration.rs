@@ -6,7 +6,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use imwallet_core::crypto::kdf::derive_kek;
-use imwallet_core::crypto::{Aad, DataKey, KdfPolicy, VaultKeys};
+use imwallet_core::crypto::{
+    Aad, DataKey, KdfPolicy, PlatformKeyStore, SoftwarePlatformKeyStore, VaultFormat, VaultKeys,
+};
 use imwallet_core::store::migrate::{self, Migration};
 use imwallet_core::store::repo::COLUMN_SCHEMA;
 use imwallet_core::store::repo::outbox::OperationState;
@@ -33,8 +35,8 @@ fn at_version(path: &Path, list: &[Migration], version: u32) -> Connection {
 }
 
 /// Writes what a build at schema `version` would have written, using the
-/// same public crypto primitives.
-fn old_vault(dir: &Path, version: u32) -> VaultKeys {
+/// same public crypto primitives. Returns the data key.
+fn old_vault(dir: &Path, version: u32) -> DataKey {
     let paths = VaultPaths::in_dir(dir);
     let params = KdfPolicy::INSECURE_FOR_TESTS.floor;
     let salt = [9u8; 16];
@@ -50,7 +52,8 @@ fn old_vault(dir: &Path, version: u32) -> VaultKeys {
             params.m_kib,
             params.t,
             params.p,
-            dek.wrap(&kek, &salt, &params).unwrap()
+            // Builds before the format was bound wrapped with AAD version 1.
+            dek.wrap(&kek, &salt, &params, VaultFormat::Legacy).unwrap()
         ],
     )
     .unwrap();
@@ -97,7 +100,7 @@ fn old_vault(dir: &Path, version: u32) -> VaultKeys {
             params![body, &idx[..]],
         )
         .unwrap();
-    keys
+    dek
 }
 
 /// The cache schema a build at main schema `version` had (cache 4 came
@@ -158,8 +161,9 @@ fn databases_from_every_earlier_schema_version_open_and_upgrade() {
             fresh_schema(migrate::CACHE, cache_latest)
         );
         if version >= 2 {
-            // The legacy row was sealed at this first unlock: from now on an
-            // edited key is refused, and so is a header erased to look legacy.
+            // The legacy row was sealed at this first unlock and the key
+            // re-wrapped as sealed: from now on an edited key is refused,
+            // and a header erased to look legacy refuses the unlock itself.
             main.execute(
                 "UPDATE pending_operations SET idempotency_key = 'other' WHERE id = 'op1'",
                 [],
@@ -175,13 +179,69 @@ fn databases_from_every_earlier_schema_version_open_and_upgrade() {
             )
             .unwrap();
             v.lock();
-            v.unlock(&PASSWORD.into()).unwrap();
             assert!(matches!(
-                v.outbox().unwrap().get("op1"),
+                v.unlock(&PASSWORD.into()),
                 Err(VaultError::Crypto(_))
             ));
+            assert!(!v.is_unlocked());
         }
     }
+}
+
+/// A vault wrapped before the format was bound to its key (builds up to
+/// schema 5): its first password unlock seals the header-less outbox row,
+/// then re-wraps the key and rewrites the key check as sealed. Until then
+/// the platform key does not open it (`NotFound`: the password once).
+#[test]
+fn a_legacy_wrapped_vault_is_sealed_and_re_wrapped_at_its_first_password_unlock() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = VaultPaths::in_dir(dir.path());
+    let dek = old_vault(dir.path(), migrate::latest(migrate::MAIN));
+    let keys = VaultKeys::from_dek(&dek).unwrap();
+    let store = SoftwarePlatformKeyStore::generate().unwrap();
+    let main = Connection::open(&paths.main).unwrap();
+    main.execute(
+        "UPDATE vault_meta SET platform_wrapped_dek = ?1, key_check = ?2",
+        params![
+            store.wrap(&dek.to_secret_bytes()).unwrap(),
+            keys.seal_key_check(VaultFormat::Legacy).unwrap()
+        ],
+    )
+    .unwrap();
+    let v = Vault::open(&paths, support::fast()).unwrap();
+    assert!(matches!(
+        v.unlock_with_platform_key(&store),
+        Err(VaultError::NotFound)
+    ));
+    assert!(!v.is_unlocked());
+    v.unlock(&PASSWORD.into()).unwrap();
+    assert_eq!(
+        v.outbox().unwrap().get("op1").unwrap().idempotency_key,
+        "key1"
+    );
+    let check: Vec<u8> = main
+        .query_row("SELECT key_check FROM vault_meta", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        keys.open_key_check(&check).unwrap(),
+        VaultFormat::SealedOutbox
+    );
+    v.lock();
+    v.unlock_with_platform_key(&store).unwrap();
+    v.lock();
+    v.unlock(&PASSWORD.into()).unwrap();
+    // Sealed now: a header erased to look legacy refuses both unlocks.
+    main.execute("UPDATE pending_operations SET header = NULL", [])
+        .unwrap();
+    v.lock();
+    assert!(matches!(
+        v.unlock(&PASSWORD.into()),
+        Err(VaultError::Crypto(_))
+    ));
+    assert!(matches!(
+        v.unlock_with_platform_key(&store),
+        Err(VaultError::Crypto(_))
+    ));
 }
 
 const CHILD_ENV: &str = "IMWALLET_MIGRATE_CHILD_DIR";

@@ -199,6 +199,54 @@ fn an_outbox_row_with_an_edited_state_or_key_is_refused_not_replayed() {
     }
 }
 
+/// Issue 10: erasing *every* outbox header and every setting (the
+/// `outbox.headers_v1` marker among them) no longer makes a sealed vault
+/// look legacy. Its wrapped data key says the rows are sealed, so the
+/// unlock is refused (password and platform key alike) instead of adopting
+/// the edited plaintext: nothing is sealed, nothing is offered for replay.
+#[test]
+fn stripping_every_outbox_header_and_the_marker_is_refused_at_unlock() {
+    use imwallet_core::crypto::SoftwarePlatformKeyStore;
+    use imwallet_core::store::Vault;
+    use imwallet_core::store::repo::outbox::OperationState;
+    let dir = tempfile::tempdir().unwrap();
+    let store = SoftwarePlatformKeyStore::generate().unwrap();
+    let v = support::create(dir.path());
+    v.enable_platform_unlock(&store).unwrap();
+    let outbox = v.outbox().unwrap();
+    let op = outbox
+        .insert("top_up", b"{\"path\":\"/v1/top-ups\"}")
+        .unwrap();
+    outbox
+        .set_state(&op.id, OperationState::Completed, Some(b"{}"))
+        .unwrap();
+    drop(outbox);
+    drop(v);
+    let c = raw(dir.path(), false);
+    c.execute_batch(
+        "UPDATE pending_operations SET header = NULL, state = 'unknown',
+             idempotency_key = 'fresh-key';
+         DELETE FROM settings;",
+    )
+    .unwrap();
+    let v = Vault::open(&VaultPaths::in_dir(dir.path()), support::fast()).unwrap();
+    for _ in 0..2 {
+        let refused = v.unlock(&support::PASSWORD.into());
+        assert!(is_crypto(refused), "the edited outbox was adopted");
+        assert!(!v.is_unlocked());
+        assert!(matches!(v.outbox(), Err(VaultError::Locked)));
+        assert!(is_crypto(v.unlock_with_platform_key(&store)));
+        assert!(!v.is_unlocked());
+    }
+    // Nothing was sealed over the edit; the right password is not counted
+    // as a wrong one.
+    let header: Option<Vec<u8>> = c
+        .query_row("SELECT header FROM pending_operations", [], |r| r.get(0))
+        .unwrap();
+    assert!(header.is_none());
+    assert_eq!(v.unlock_attempts().unwrap().consecutive_failures, 0);
+}
+
 #[test]
 fn an_edited_plaintext_column_of_the_history_fails_authentication() {
     for edit in [

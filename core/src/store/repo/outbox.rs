@@ -14,8 +14,12 @@
 //! `Crypto` error, never replayed: editing `state` or `idempotency_key` in
 //! the file cannot make a completed operation pay again. Every state change
 //! verifies the old header before sealing the new one. Rows written before
-//! headers existed (schema 4) are sealed once, at the first unlock after the
-//! upgrade ([`Outbox::adopt_legacy_rows`]).
+//! headers existed (schema 4) are sealed once, at the first password unlock
+//! of a vault whose DEK wrap still says legacy
+//! ([`Outbox::adopt_legacy_rows`]); after that the wrap says "sealed"
+//! ([`crate::crypto::VaultFormat`]), and a header-less row makes the unlock
+//! fail ([`Outbox::refuse_unsealed_rows`]) instead of being adopted, however
+//! many headers and settings were erased.
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
@@ -177,9 +181,29 @@ impl Outbox<'_> {
         }
     }
 
-    /// Seals the header of every row written before headers existed, once
-    /// per vault: the first unlock after the upgrade to schema 4 (or after a
-    /// re-key that cleared them). Later, a missing header is tampering.
+    /// Fails with [`CryptoError::Authentication`] when any row lacks its
+    /// header: in a vault whose wrap says every row is sealed, that is
+    /// tampering (erasing headers to get edited plaintext adopted).
+    pub(crate) fn refuse_unsealed_rows(&self) -> Result<()> {
+        let unsealed: i64 = self.0.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM pending_operations WHERE header IS NULL",
+                [],
+                |r| r.get(0),
+            )?)
+        })?;
+        if unsealed == 0 {
+            Ok(())
+        } else {
+            Err(CryptoError::Authentication.into())
+        }
+    }
+
+    /// Seals the header of every row written before headers existed, trusting
+    /// the plaintext found. Runs only while the vault's DEK wrap says legacy
+    /// (the first password unlock after the upgrade, or after a re-key that
+    /// cleared the headers); the caller then re-wraps the DEK as sealed, and
+    /// from then on a missing header is refused at unlock.
     pub fn adopt_legacy_rows(&self) -> Result<()> {
         let settings = super::settings::Settings(self.0.clone());
         if settings.get(ADOPTED)?.is_some() {
