@@ -34,6 +34,9 @@ pub const REFUSED: u8 = 7;
 pub const OUTCOME_UNKNOWN: u8 = 8;
 /// Exit code: configuration.
 pub const CONFIGURATION: u8 = 9;
+/// Exit code: a money movement was not confirmed (declined, or no answer);
+/// nothing was sent.
+pub const NOT_CONFIRMED: u8 = 10;
 /// Exit code: usage.
 pub const USAGE: u8 = 64;
 /// Exit code: interrupted.
@@ -76,6 +79,9 @@ pub enum CliError {
     /// Ctrl-C.
     #[error("{}", tr!("error-interrupted"))]
     Interrupted,
+    /// The person did not confirm a money movement; nothing was sent.
+    #[error("{}", tr!("error-not-confirmed"))]
+    NotConfirmed,
     /// A failure inside a named step of a longer run (the demo); keeps the
     /// step's exit code.
     #[error("{}", tr!("error-step", step = .step.as_str(), reason = .source.to_string()))]
@@ -107,6 +113,7 @@ impl CliError {
             CliError::AdminRefused { .. } => REFUSED,
             CliError::Other(_) => FAILURE,
             CliError::Interrupted => INTERRUPTED,
+            CliError::NotConfirmed => NOT_CONFIRMED,
             CliError::Step { source, .. } => source.exit_code(),
         }
     }
@@ -122,7 +129,54 @@ impl CliError {
             CliError::AdminRefused { .. } => "sandbox_refused",
             CliError::Other(_) => "failure",
             CliError::Interrupted => "interrupted",
+            CliError::NotConfirmed => "not_confirmed",
             CliError::Step { source, .. } => source.kind(),
+        }
+    }
+
+    /// Whether trying the same command again later may succeed (`--json`'s
+    /// `retryable`): the core catalog's answer for a wallet error; an
+    /// unreachable sandbox is, everything else is not.
+    pub fn retryable(&self) -> bool {
+        match self {
+            CliError::Wallet(e) => e.retryable(),
+            CliError::Unreachable(_) => true,
+            CliError::Step { source, .. } => source.retryable(),
+            _ => false,
+        }
+    }
+
+    /// The extra fields of `--json`'s error object that this error knows.
+    pub fn details(&self) -> Vec<(&'static str, serde_json::Value)> {
+        use serde_json::Value;
+        match self {
+            CliError::Input { field, .. } => vec![("field", Value::from(field.as_str()))],
+            CliError::Wallet(e) => {
+                let mut out = vec![("catalog_code", Value::from(e.code()))];
+                if let Some(s) = e.retry_after_s() {
+                    out.push(("retry_after_s", Value::from(s)));
+                }
+                match e {
+                    WalletError::InvalidInput { field, .. } => {
+                        out.push(("field", Value::from(field.as_str())));
+                    }
+                    WalletError::OutcomeUnknown { operation_id } => {
+                        out.push(("operation_id", Value::from(operation_id.as_str())));
+                    }
+                    WalletError::InvalidPayload { kind, offset, .. } => {
+                        out.push(("kind", Value::from(kind.as_str())));
+                        out.push(("offset", Value::from(*offset)));
+                    }
+                    _ => {}
+                }
+                out
+            }
+            CliError::Step { step, source } => {
+                let mut out = source.details();
+                out.push(("step", Value::from(step.as_str())));
+                out
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -143,6 +197,10 @@ impl CliError {
     /// Prints the one-line message (in the language chosen for this run,
     /// see [`crate::i18n::choose`]) and returns the exit code.
     pub fn report(&self) -> ExitCode {
+        if crate::output::json() {
+            println!("{}", crate::output::error_value(self));
+            return ExitCode::from(self.exit_code());
+        }
         eprintln!(
             "{}: {}",
             tr!("error-prefix"),
@@ -337,6 +395,7 @@ mod tests {
             REFUSED,
             OUTCOME_UNKNOWN,
             CONFIGURATION,
+            NOT_CONFIRMED,
             USAGE,
             INTERRUPTED,
         ] {

@@ -21,6 +21,10 @@ pub struct Connection {
     /// The developer app's API key; saved in the profile on first use.
     #[arg(long, global = true, env = "IMWALLET_API_KEY", hide_env_values = true)]
     pub api_key: Option<String>,
+    /// Do not ask before moving money (top-up, pay, transfer, withdraw):
+    /// the quote is shown and the operation goes ahead.
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
 }
 
 /// The terminal wallet's commands.
@@ -137,9 +141,6 @@ pub enum WalletCommand {
     },
     /// Sync and show the transaction history.
     History {
-        /// Print JSON instead of a table.
-        #[arg(long)]
-        json: bool,
         /// Rows to show.
         #[arg(long, default_value_t = 50, allow_negative_numbers = true)]
         limit: u32,
@@ -148,11 +149,7 @@ pub enum WalletCommand {
         offline: bool,
     },
     /// Spending per month and category.
-    Summary {
-        /// Print JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
+    Summary,
     /// Show a receive code as a QR.
     Receive {
         /// A fixed amount (makes the code single-payment).

@@ -5,19 +5,23 @@
 //! before the password is asked for.
 
 mod commands;
+mod confirm;
+mod money;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use imwallet_core::wallet::{PayRequest, ReceiveCodeRequest, Wallet, WalletConfig, WalletError};
+use imwallet_core::wallet::{ReceiveCodeRequest, Wallet, WalletConfig, WalletError};
 use imwallet_protocol::money::Money;
-use imwallet_protocol::wire::{CardStatus, Operation, Purpose};
+use imwallet_protocol::wire::{Card, CardStatus, Purpose};
+use serde_json::json;
 
 pub use commands::{CardsAction, Connection, WalletCommand};
 
 use crate::exit::CliError;
+use crate::output::{emit, say};
 use crate::progress::{interruptible, sync_history};
-use crate::{args, input, png, profile, render, tr};
+use crate::{args, input, output, png, profile, render, tr};
 
 /// Opens the wallet of the profile (locked).
 fn open(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
@@ -46,42 +50,49 @@ async fn unlocked(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
     Ok(wallet)
 }
 
-/// Unlocks, then finishes any money operation a previous run left open.
-async fn unlocked_for_money(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
+/// Unlocks, then finishes any money operation a previous run left open;
+/// returns how many it finished (`reconciled` of `--json`).
+async fn unlocked_for_money(conn: &Connection) -> Result<(Arc<Wallet>, u32), CliError> {
     let wallet = unlocked(conn).await?;
     let report = wallet.reconcile_pending().await?;
     if report.completed > 0 {
-        println!("{}", tr!("reconciled", count = report.completed));
+        say(tr!("reconciled", count = report.completed));
     }
-    Ok(wallet)
+    Ok((wallet, report.completed))
 }
 
-async fn default_card(wallet: &Wallet, given: Option<String>) -> Result<String, CliError> {
-    if let Some(c) = given {
-        return Ok(c);
+/// The card `given` (by id), else the first verified one; its brand and
+/// last four digits name it when the movement is confirmed.
+pub(crate) async fn default_card(wallet: &Wallet, given: Option<String>) -> Result<Card, CliError> {
+    let cards = wallet.cards().await?;
+    match given {
+        Some(id) => cards
+            .into_iter()
+            .find(|c| c.card_id == id)
+            .ok_or_else(|| CliError::input("card", tr!("error-unknown-card", id = id.as_str()))),
+        None => cards
+            .into_iter()
+            .find(|c| c.status == CardStatus::Active)
+            .ok_or_else(|| CliError::input("card", tr!("error-no-card"))),
     }
-    wallet
-        .cards()
-        .await?
-        .into_iter()
-        .find(|c| c.status == CardStatus::Active)
-        .map(|c| c.card_id)
-        .ok_or_else(|| CliError::input("card", tr!("error-no-card")))
 }
 
-async fn print_balance(wallet: &Wallet) -> Result<(), CliError> {
-    let balances = render::balances(&wallet.balances().await?);
-    println!("{}", tr!("balance-line", balances = balances));
-    Ok(())
+/// The balances, shown on one line (human output) and returned.
+async fn show_balance(wallet: &Wallet) -> Result<Vec<Money>, CliError> {
+    let balances = wallet.balances().await?;
+    say(tr!("balance-line", balances = render::balances(&balances)));
+    Ok(balances)
 }
 
+/// Draws a QR with its payload (and writes the PNG); with `--json`, only
+/// the PNG is written.
 fn show_qr(payload: &str, png_path: Option<&PathBuf>) -> Result<(), CliError> {
     let code = render::qr_code(payload)?;
-    println!("{}", render::qr_terminal(&code));
-    println!("{payload}");
+    say(render::qr_terminal(&code));
+    say(payload);
     if let Some(path) = png_path {
         std::fs::write(path, png::qr_png(&code)?)?;
-        println!("{}", tr!("qr-written", path = path.display().to_string()));
+        say(tr!("qr-written", path = path.display().to_string()));
     }
     Ok(())
 }
@@ -93,9 +104,7 @@ fn show_qr(payload: &str, png_path: Option<&PathBuf>) -> Result<(), CliError> {
 /// vault's outbox and is reconciled by the next money command.
 pub async fn run(command: WalletCommand, conn: Connection) -> Result<(), CliError> {
     match command {
-        WalletCommand::History { .. } | WalletCommand::Summary { .. } => {
-            dispatch(command, conn).await
-        }
+        WalletCommand::History { .. } | WalletCommand::Summary => dispatch(command, conn).await,
         other => interruptible(dispatch(other, conn)).await,
     }
 }
@@ -118,15 +127,13 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
                 .register(identifier.clone(), password, code, name)
                 .await?;
             let name = profile.display_name.as_deref().unwrap_or(&identifier);
-            println!(
-                "{}",
-                tr!(
-                    "registered",
-                    name = name,
-                    user = profile.user_id.as_str(),
-                    identifier = identifier.as_str()
-                )
-            );
+            say(tr!(
+                "registered",
+                name = name,
+                user = profile.user_id.as_str(),
+                identifier = identifier.as_str()
+            ));
+            emit(json!({ "profile": profile }));
         }
         C::Login { identifier, code } => {
             let wallet = open(&conn)?;
@@ -136,7 +143,8 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             let profile = wallet.verify_login(code).await?;
             let name = profile.display_name.as_deref().unwrap_or("-");
             let user = profile.user_id.as_str();
-            println!("{}", tr!("logged-in", name = name, user = user));
+            say(tr!("logged-in", name = name, user = user));
+            emit(json!({ "profile": profile }));
         }
         C::Unlock => {
             let wallet = unlocked(&conn).await?;
@@ -144,24 +152,22 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             let name = profile.display_name.as_deref().unwrap_or("-");
             let status = render::status_name(&render::wire_name(&profile.status));
             let user = profile.user_id.as_str();
-            println!(
-                "{}",
-                tr!("unlocked", name = name, user = user, status = status)
-            );
-            print_balance(&wallet).await?;
+            say(tr!("unlocked", name = name, user = user, status = status));
+            let balances = show_balance(&wallet).await?;
+            emit(json!({ "profile": profile, "balances": balances }));
         }
         C::Logout => {
             let wallet = unlocked(&conn).await?;
             wallet.logout().await?;
-            println!("{}", tr!("logged-out"));
+            say(tr!("logged-out"));
+            emit(json!({ "logged_out": true }));
         }
         C::Balance => {
             let wallet = unlocked(&conn).await?;
-            print_balance(&wallet).await?;
-            println!(
-                "{}",
-                tr!("points-line", points = wallet.points().await?.balance)
-            );
+            let balances = show_balance(&wallet).await?;
+            let points = wallet.points().await?.balance;
+            say(tr!("points-line", points = points));
+            emit(json!({ "balances": balances, "points": points }));
         }
         C::Cards { action } => cards(action, &conn).await?,
         C::Quote {
@@ -176,122 +182,31 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             let q = wallet
                 .quote(operation.wire(), amount, coupon, points)
                 .await?;
-            println!("{}", tr!("quote-label", quote = render::quote(&q)));
+            say(tr!("quote-label", quote = render::quote(&q)));
+            emit(json!({ "quote": q }));
         }
-        C::Topup {
-            amount,
-            currency,
-            card,
-        } => {
-            let amount = args::amount(&amount, &currency)?;
-            let wallet = unlocked_for_money(&conn).await?;
-            let card = default_card(&wallet, card).await?;
-            let q = wallet.quote(Operation::TopUp, amount, None, None).await?;
-            println!("{}", tr!("quote-label", quote = render::quote(&q)));
-            let t = wallet.top_up(card, amount).await?;
-            println!(
-                "{}",
-                tr!("done-label", transaction = render::transaction(&t))
-            );
-            print_balance(&wallet).await?;
+        C::Topup { .. } | C::Pay { .. } | C::Transfer { .. } | C::Withdraw { .. } => {
+            money::run(command, &conn).await?;
         }
-        C::Pay {
-            payload,
-            amount,
-            currency,
-            coupon,
-            points,
-            memo,
-        } => {
-            let payload = input::payload(&payload).await?;
-            args::payload(&payload)?;
-            let amount = args::optional_amount(amount.as_deref(), &currency)?;
-            let wallet = unlocked_for_money(&conn).await?;
-            let t = wallet
-                .pay(PayRequest {
-                    payload,
-                    amount,
-                    coupon_id: coupon,
-                    points,
-                    memo,
-                })
-                .await?;
-            println!(
-                "{}",
-                tr!("paid-label", transaction = render::transaction(&t))
-            );
-            print_balance(&wallet).await?;
-        }
-        C::Transfer {
-            to,
-            amount,
-            currency,
-            memo,
-        } => {
-            let amount = args::amount(&amount, &currency)?;
-            let target = args::transfer_target(&to);
-            let wallet = unlocked_for_money(&conn).await?;
-            let t = wallet.transfer(target, amount, memo).await?;
-            println!(
-                "{}",
-                tr!("sent-label", transaction = render::transaction(&t))
-            );
-            print_balance(&wallet).await?;
-        }
-        C::Withdraw {
-            amount,
-            currency,
-            card,
-            code,
-        } => {
-            let amount = args::amount(&amount, &currency)?;
-            let wallet = unlocked_for_money(&conn).await?;
-            let card = default_card(&wallet, card).await?;
-            let q = wallet
-                .quote(Operation::Withdrawal, amount, None, None)
-                .await?;
-            println!("{}", tr!("quote-label", quote = render::quote(&q)));
-            let code = match code {
-                Some(c) => c,
-                None => {
-                    let sent = wallet.request_code(Purpose::Withdraw, None).await?;
-                    input::code(None, &sent.destination).await?
-                }
-            };
-            let t = wallet.withdraw(card, amount, code).await?;
-            println!(
-                "{}",
-                tr!("withdrawal-label", transaction = render::transaction(&t))
-            );
-            print_balance(&wallet).await?;
-        }
-        C::History {
-            json,
-            limit,
-            offline,
-        } => {
+        C::History { limit, offline } => {
             let wallet = unlocked(&conn).await?;
             if !offline {
-                sync_history(&wallet, &tr!("syncing-history"), !json).await?;
+                sync_history(&wallet, &tr!("syncing-history"), !output::json()).await?;
             }
             let page = wallet.history(limit, 0).await?;
-            if json {
-                println!("{}", render::history_json(&page.items));
-            } else if page.items.is_empty() {
-                println!("{}", tr!("no-transactions"));
+            if page.items.is_empty() {
+                say(tr!("no-transactions"));
             } else {
-                println!("{}", render::history_table(&page.items));
+                say(render::history_table(&page.items));
             }
+            emit(json!({ "transactions": render::history_json(&page.items) }));
         }
-        C::Summary { json } => {
+        C::Summary => {
             let wallet = unlocked(&conn).await?;
-            sync_history(&wallet, &tr!("syncing-history"), !json).await?;
+            sync_history(&wallet, &tr!("syncing-history"), !output::json()).await?;
             let lines = wallet.spending_summary().await?;
-            if json {
-                println!("{}", render::summary_json(&lines));
-            } else {
-                println!("{}", render::summary_table(&lines));
-            }
+            say(render::summary_table(&lines));
+            emit(json!({ "summary": render::summary_json(&lines) }));
         }
         C::Receive {
             amount,
@@ -310,6 +225,7 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
                 })
                 .await?;
             show_qr(&payload, png.as_ref())?;
+            emit(json!({ "payload": payload, "png": png }));
         }
         C::Paycode { png } => {
             let wallet = unlocked(&conn).await?;
@@ -318,7 +234,8 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             }
             let code = wallet.payment_code().await?;
             show_qr(&code, png.as_ref())?;
-            println!("{}", tr!("paycode-hint"));
+            say(tr!("paycode-hint"));
+            emit(json!({ "payload": code, "png": png }));
         }
     }
     Ok(())
@@ -337,22 +254,25 @@ async fn cards(action: CardsAction, conn: &Connection) -> Result<(), CliError> {
             let card = wallet.bind_card(number, month, year, holder).await?;
             let code = input::code(code, &tr!("your-phone")).await?;
             let card = wallet.verify_card(card.card_id, code).await?;
-            println!("{}", tr!("card-bound", card = render::card(&card)));
+            say(tr!("card-bound", card = render::card(&card)));
+            emit(json!({ "card": card }));
         }
         CardsAction::List => {
             let wallet = unlocked(conn).await?;
             let cards = wallet.cards().await?;
             if cards.is_empty() {
-                println!("{}", tr!("no-cards"));
+                say(tr!("no-cards"));
             }
             for c in &cards {
-                println!("{}", render::card(c));
+                say(render::card(c));
             }
+            emit(json!({ "cards": cards }));
         }
         CardsAction::Remove { card_id } => {
             let wallet = unlocked(conn).await?;
             wallet.remove_card(card_id.clone()).await?;
-            println!("{}", tr!("card-removed", id = card_id.as_str()));
+            say(tr!("card-removed", id = card_id.as_str()));
+            emit(json!({ "removed": card_id }));
         }
     }
     Ok(())
