@@ -31,6 +31,9 @@ status-name = { $status ->
     [active] active
     [pending_verification] awaiting verification
     [frozen] frozen
+    [sending] being sent
+    [unknown] outcome unknown
+    [failed] failed
    *[other] { $status }
 }
 
@@ -95,6 +98,9 @@ card-bound = Card bound: { $card }
 no-cards = No cards.
 card-removed = Card { $id } removed.
 your-phone = your phone
+ops-none = No open money operations on this device.
+ops-line = { $id }  { $kind }  { $state }  (sent { $attempts } time(s))
+ops-reconciled = Reconciled: { $completed } completed, { $failed } refused by the server, { $open } still open.
 
 ## Progress of a history sync
 
@@ -268,6 +274,9 @@ arg-receive-amount = A fixed amount (makes the code single-payment).
 arg-receive-currency = Currency code.
 arg-receive-reference = A reference shown to both sides.
 arg-receive-png = Also write the QR as a PNG file.
+help-ops = Money operations this device left open (an interrupted payment, a lost connection): list them, or settle them with the server now.
+help-ops-list = List the money operations whose outcome is still open.
+help-ops-reconcile = Ask the server how each open operation ended, and finish it exactly once.
 help-paycode = Show the offline payment code as a QR (provisions this device once).
 arg-paycode-png = Also write the QR as a PNG file.
 help-qr = Read payment QR payloads.

@@ -31,6 +31,9 @@ status-name = { $status ->
     [active] 可用
     [pending_verification] 待验证
     [frozen] 已冻结
+    [sending] 发送中
+    [unknown] 结果未知
+    [failed] 失败
    *[other] { $status }
 }
 
@@ -91,6 +94,9 @@ card-bound = 银行卡已绑定：{ $card }
 no-cards = 没有银行卡。
 card-removed = 银行卡 { $id } 已解绑。
 your-phone = 您的手机
+ops-none = 本设备没有未结束的资金操作。
+ops-line = { $id }  { $kind }  { $state }（已发送 { $attempts } 次）
+ops-reconciled = 核对完成：{ $completed } 笔已完成，{ $failed } 笔被服务器拒绝，{ $open } 笔仍未确定。
 
 ## 账单同步进度
 
@@ -264,6 +270,9 @@ arg-receive-amount = 固定金额（收款码只能被支付一次）。
 arg-receive-currency = 币种代码。
 arg-receive-reference = 双方都能看到的附言。
 arg-receive-png = 同时把二维码写入 PNG 文件。
+help-ops = 本设备尚未结束的资金操作（被中断的付款、断开的连接）：列出，或立即与服务器核对。
+help-ops-list = 列出结果仍未确定的资金操作。
+help-ops-reconcile = 向服务器查询每笔未结束操作的结果，并确保只执行一次。
 help-paycode = 以二维码显示离线付款码（首次使用时为本设备开通）。
 arg-paycode-png = 同时把二维码写入 PNG 文件。
 help-qr = 读取付款二维码的内容。

@@ -159,5 +159,13 @@ async fn a_declined_confirmation_moves_nothing_in_either_language_and_yes_goes_a
         stdout(&out)
     );
     assert_eq!(ledger_minor(&server, &user), balance - 2_000);
+    // Nothing was left open by the declined runs.
+    let out = run(&home, "zh-CN", &["ops", "list"], &[PASSWORD]).await;
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("没有未结束的资金操作"),
+        "{}",
+        stdout(&out)
+    );
     server.assert_ledger_sound();
 }

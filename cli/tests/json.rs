@@ -179,6 +179,8 @@ async fn every_terminal_wallet_command_prints_exactly_one_json_object() {
         (&["summary"][..], "summary"),
         (&["receive", "--amount", "3.00"][..], "payload"),
         (&["paycode"][..], "payload"),
+        (&["ops", "list"][..], "operations"),
+        (&["ops", "reconcile"][..], "unresolved"),
     ] {
         let (v, code) = one_object(&run(args, &[PASSWORD], "zh-CN").await, args[0]);
         assert_eq!(code, 0, "{args:?}: {v}");

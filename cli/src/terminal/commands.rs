@@ -165,6 +165,12 @@ pub enum WalletCommand {
         #[arg(long)]
         png: Option<PathBuf>,
     },
+    /// Money operations this device left open (an interrupted payment, a
+    /// lost connection): list them, or settle them with the server now.
+    Ops {
+        #[command(subcommand)]
+        action: OpsAction,
+    },
     /// Show the offline payment code as a QR (provisions this device once).
     Paycode {
         /// Also write the QR as a PNG file.
@@ -197,6 +203,16 @@ pub enum CardsAction {
         /// Card id.
         card_id: String,
     },
+}
+
+/// `imwallet ops ...`
+#[derive(Subcommand, Debug, Clone, Copy)]
+pub enum OpsAction {
+    /// List the money operations whose outcome is still open.
+    List,
+    /// Ask the server how each open operation ended, and finish it exactly
+    /// once.
+    Reconcile,
 }
 
 /// What `imwallet quote` prices.

@@ -16,7 +16,7 @@ use imwallet_protocol::money::Money;
 use imwallet_protocol::wire::{Card, CardStatus, Purpose};
 use serde_json::json;
 
-pub use commands::{CardsAction, Connection, WalletCommand};
+pub use commands::{CardsAction, Connection, OpsAction, WalletCommand};
 
 use crate::exit::CliError;
 use crate::output::{emit, say};
@@ -227,6 +227,7 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             show_qr(&payload, png.as_ref())?;
             emit(json!({ "payload": payload, "png": png }));
         }
+        C::Ops { action } => ops(action, &conn).await?,
         C::Paycode { png } => {
             let wallet = unlocked(&conn).await?;
             if !wallet.has_payment_codes().await? {
@@ -236,6 +237,55 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             show_qr(&code, png.as_ref())?;
             say(tr!("paycode-hint"));
             emit(json!({ "payload": code, "png": png }));
+        }
+    }
+    Ok(())
+}
+
+async fn ops(action: OpsAction, conn: &Connection) -> Result<(), CliError> {
+    let wallet = unlocked(conn).await?;
+    match action {
+        OpsAction::List => {
+            let open = wallet.pending_operations().await?;
+            if open.is_empty() {
+                say(tr!("ops-none"));
+            }
+            for op in &open {
+                say(tr!(
+                    "ops-line",
+                    id = op.operation_id.as_str(),
+                    kind = render::kind_name(&op.kind),
+                    state = render::status_name(&op.state),
+                    attempts = op.attempts
+                ));
+            }
+            let list: Vec<_> = open
+                .iter()
+                .map(|op| {
+                    json!({
+                        "operation_id": op.operation_id,
+                        "kind": op.kind,
+                        "state": op.state,
+                        "transaction_id": op.transaction_id,
+                        "attempts": op.attempts,
+                    })
+                })
+                .collect();
+            emit(json!({ "operations": list }));
+        }
+        OpsAction::Reconcile => {
+            let r = wallet.reconcile_pending().await?;
+            say(tr!(
+                "ops-reconciled",
+                completed = r.completed,
+                failed = r.failed,
+                open = r.unresolved
+            ));
+            emit(json!({
+                "completed": r.completed,
+                "failed": r.failed,
+                "unresolved": r.unresolved,
+            }));
         }
     }
     Ok(())
