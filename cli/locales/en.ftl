@@ -348,3 +348,20 @@ demo-error-unsound = the sandbox ledger is not sound ({ $violations } violations
 demo-error-differs = { $who }'s final balance differs from the sandbox ledger
 demo-error-check = the sandbox ledger check failed to run
 demo-error-read-ledger = cannot read the sandbox ledger
+
+## What to do about an error, after its message on the same line (remedy-<code of --json>)
+
+remedy-insufficient_funds = Top up first: imwallet topup AMOUNT
+remedy-card_declined = Try another card: imwallet cards list, then --card ID
+remedy-wrong_password = Check the password (IMWALLET_PASSWORD, or the first stdin line).
+remedy-verification_failed = Run the command again for a new code (in the sandbox: imwallet sandbox code PHONE).
+remedy-account_frozen = No money can move until the account is unfrozen.
+remedy-risk_hold = The result will appear in: imwallet history
+remedy-not_found = Check the id, phone or e-mail you gave.
+remedy-rate_limited = Wait a moment, then try again.
+remedy-invalid_payload = Scan the code again, or see what it is: imwallet qr parse PAYLOAD
+remedy-outcome_unknown = Once the server is reachable: imwallet ops reconcile
+remedy-network = Check that the server is running and the URL is right (--server URL).
+remedy-timeout = Try again; if an operation stays open: imwallet ops reconcile
+remedy-server_unavailable = Try again later.
+remedy-relogin_required = Log in again: imwallet login PHONE-OR-EMAIL

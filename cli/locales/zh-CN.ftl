@@ -344,3 +344,20 @@ demo-error-unsound = 沙盒账本不一致（{ $violations } 处违规）
 demo-error-differs = { $who } 的最终余额与沙盒账本不符
 demo-error-check = 沙盒账本检查未能运行
 demo-error-read-ledger = 无法读取沙盒账本
+
+## 错误的处理办法，接在错误信息之后的同一行（remedy-<--json 的 code>）
+
+remedy-insufficient_funds = 请先充值：imwallet topup 金额
+remedy-card_declined = 请换一张银行卡：imwallet cards list，然后加 --card 卡 ID
+remedy-wrong_password = 请检查密码（IMWALLET_PASSWORD，或标准输入的第一行）。
+remedy-verification_failed = 重新运行命令以获取新验证码（沙盒中：imwallet sandbox code 手机号）。
+remedy-account_frozen = 账户解冻前无法进行资金操作。
+remedy-risk_hold = 结果将显示在：imwallet history
+remedy-not_found = 请检查您输入的 ID、手机号或邮箱。
+remedy-rate_limited = 请稍等片刻再试。
+remedy-invalid_payload = 请重新扫码，或查看码的内容：imwallet qr parse 码内容
+remedy-outcome_unknown = 服务器恢复后运行：imwallet ops reconcile
+remedy-network = 请确认服务器正在运行且地址正确（--server 地址）。
+remedy-timeout = 请重试；如有操作仍未结束：imwallet ops reconcile
+remedy-server_unavailable = 请稍后再试。
+remedy-relogin_required = 请重新登录：imwallet login 手机号或邮箱

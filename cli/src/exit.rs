@@ -194,6 +194,24 @@ impl CliError {
         }
     }
 
+    /// What the person can do about it in the terminal, in `locale`
+    /// (`remedy-<kind>` of the catalogs), when there is something to say
+    /// beyond the message.
+    pub fn remedy(&self, locale: Locale) -> Option<String> {
+        let id = format!("remedy-{}", self.kind());
+        crate::i18n::catalog::has_message(&id)
+            .then(|| crate::i18n::catalog::text_in(locale, &id, None))
+    }
+
+    /// The whole line after `imwallet: `: the message, then the remedy.
+    pub fn line_with_remedy(&self, locale: Locale) -> String {
+        let message = one_line(&self.user_line(locale));
+        match self.remedy(locale) {
+            Some(r) => format!("{message} {r}"),
+            None => message,
+        }
+    }
+
     /// Prints the one-line message (in the language chosen for this run,
     /// see [`crate::i18n::choose`]) and returns the exit code.
     pub fn report(&self) -> ExitCode {
@@ -204,7 +222,7 @@ impl CliError {
         eprintln!(
             "{}: {}",
             tr!("error-prefix"),
-            one_line(&self.user_line(crate::i18n::current()))
+            self.line_with_remedy(crate::i18n::current())
         );
         ExitCode::from(self.exit_code())
     }
@@ -381,6 +399,27 @@ mod tests {
             step.user_line(Locale::En),
             "pay failed: Your balance is not enough for this. (insufficient funds)"
         );
+    }
+
+    #[test]
+    fn a_refusal_a_person_can_act_on_carries_its_remedy_in_both_languages() {
+        let e = CliError::from(WalletError::InsufficientFunds);
+        let zh = e.line_with_remedy(Locale::ZhCn);
+        let en = e.line_with_remedy(Locale::En);
+        assert!(zh.contains("imwallet topup"), "{zh}");
+        assert!(zh.starts_with("余额不足"), "{zh}");
+        assert!(en.contains("imwallet topup"), "{en}");
+        assert!(!en.contains('\n') && !zh.contains('\n'));
+        let unknown = CliError::from(WalletError::OutcomeUnknown {
+            operation_id: "op1".into(),
+        });
+        assert!(
+            unknown
+                .line_with_remedy(Locale::En)
+                .contains("imwallet ops reconcile")
+        );
+        // Input errors already say what is wrong with which argument.
+        assert!(CliError::input("amount", "x").remedy(Locale::En).is_none());
     }
 
     #[test]

@@ -70,16 +70,20 @@ pub fn error_value(e: &CliError) -> Value {
     let before = crate::i18n::current();
     crate::i18n::set_current(Locale::En);
     let message = crate::exit::one_line(&e.user_line(Locale::En));
-    crate::i18n::set_current(before);
     let mut error = json!({
         "code": e.kind(),
         "message": message,
         "retryable": e.retryable(),
         "exit_code": e.exit_code(),
     });
+    let remedy = e.remedy(Locale::En);
+    crate::i18n::set_current(before);
     if let Some(map) = error.as_object_mut() {
         for (key, value) in e.details() {
             map.insert(key.to_owned(), value);
+        }
+        if let Some(r) = remedy {
+            map.insert("remedy".to_owned(), Value::from(r));
         }
     }
     json!({ "error": error })
