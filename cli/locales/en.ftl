@@ -149,6 +149,7 @@ error-qr-encode = cannot encode the QR code: { $detail }
 error-payload-refused = payload refused: { $kind } at offset { $offset }: { $message }
 error-stdin-read = cannot read the payload from stdin: { $detail }
 error-network = cannot reach the server (network unavailable); nothing was applied
+error-network-at = cannot reach the server at { $url } (network unavailable); nothing was applied
 error-timeout = the server did not answer in time; nothing was applied
 error-not-logged-in = not logged in: run `imwallet login` first
 error-vault-locked = the wallet is locked: unlock it with your password

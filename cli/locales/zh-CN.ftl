@@ -145,6 +145,7 @@ error-qr-encode = 无法生成二维码：{ $detail }
 error-payload-refused = 付款码被拒绝：{ $kind }，位置 { $offset }：{ $message }
 error-stdin-read = 无法从标准输入读取付款码：{ $detail }
 error-network = 无法连接服务器（网络不可用）；未执行任何操作
+error-network-at = 无法连接服务器 { $url }（网络不可用）；未执行任何操作
 error-timeout = 服务器未及时响应；未执行任何操作
 error-not-logged-in = 未登录：请先运行 `imwallet login`
 error-vault-locked = 钱包已锁定：请输入密码解锁

@@ -62,6 +62,10 @@ pub enum CliError {
     /// Missing or refused settings (server, API key).
     #[error("{0}")]
     Config(String),
+    /// A wallet call could not reach the server at this URL (nothing was
+    /// applied).
+    #[error("{}", tr!("error-network-at", url = .0.as_str()))]
+    NetworkAt(String),
     /// A sandbox admin call could not reach the server.
     #[error("{}", tr!("error-unreachable", url = .0.as_str()))]
     Unreachable(String),
@@ -109,7 +113,7 @@ impl CliError {
             CliError::Input { .. } => INVALID_INPUT,
             CliError::Usage(_) => USAGE,
             CliError::Config(_) => CONFIGURATION,
-            CliError::Unreachable(_) => UNREACHABLE,
+            CliError::Unreachable(_) | CliError::NetworkAt(_) => UNREACHABLE,
             CliError::AdminRefused { .. } => REFUSED,
             CliError::Other(_) => FAILURE,
             CliError::Interrupted => INTERRUPTED,
@@ -125,7 +129,7 @@ impl CliError {
             CliError::Input { .. } => "invalid_input",
             CliError::Usage(_) => "usage",
             CliError::Config(_) => "configuration",
-            CliError::Unreachable(_) => "network",
+            CliError::Unreachable(_) | CliError::NetworkAt(_) => "network",
             CliError::AdminRefused { .. } => "sandbox_refused",
             CliError::Other(_) => "failure",
             CliError::Interrupted => "interrupted",
@@ -140,7 +144,7 @@ impl CliError {
     pub fn retryable(&self) -> bool {
         match self {
             CliError::Wallet(e) => e.retryable(),
-            CliError::Unreachable(_) => true,
+            CliError::Unreachable(_) | CliError::NetworkAt(_) => true,
             CliError::Step { source, .. } => source.retryable(),
             _ => false,
         }
@@ -185,6 +189,9 @@ impl CliError {
     pub fn user_line(&self, locale: Locale) -> String {
         match self {
             CliError::Wallet(e) => format!("{} ({})", e.user_message(locale), self),
+            CliError::NetworkAt(_) => {
+                format!("{} ({})", WalletError::Network.user_message(locale), self)
+            }
             CliError::Step { step, source } => tr!(
                 "error-step",
                 step = step.as_str(),

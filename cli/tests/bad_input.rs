@@ -63,10 +63,27 @@ async fn an_invalid_payload_is_refused_with_2() {
 #[tokio::test]
 async fn an_unreachable_server_is_5() {
     let dir = home();
-    let mut register = offline(&home_arg(dir.path()), &["register", "+8613800000001"]);
+    let server = dead_server();
+    let home = home_arg(dir.path());
+    let args = [
+        "--home",
+        &home,
+        "--server",
+        &server,
+        "--api-key",
+        "key",
+        "register",
+        "+8613800000001",
+    ];
+    let mut register = imwallet(&args);
     register.env("IMWALLET_PASSWORD", "whatever password");
     let line = assert_one_line_error(&output(register).await, 5);
-    assert!(line.contains("cannot reach the server"), "{line}");
+    // The URL is named (a typo in --server shows), with what to do.
+    assert!(
+        line.contains(&format!("cannot reach the server at {server}")),
+        "{line}"
+    );
+    assert!(line.contains("--server URL"), "{line}");
 }
 
 #[tokio::test]

@@ -103,10 +103,24 @@ fn show_qr(payload: &str, png_path: Option<&PathBuf>) -> Result<(), CliError> {
 /// where it is, and a money operation cut off that way stays in the
 /// vault's outbox and is reconciled by the next money command.
 pub async fn run(command: WalletCommand, conn: Connection) -> Result<(), CliError> {
-    match command {
+    let server = server_url(&conn);
+    let outcome = match command {
         WalletCommand::History { .. } | WalletCommand::Summary => dispatch(command, conn).await,
         other => interruptible(dispatch(other, conn)).await,
+    };
+    // An unreachable server is named, so a typo in --server shows.
+    match (outcome, server) {
+        (Err(CliError::Wallet(WalletError::Network)), Some(url)) => Err(CliError::NetworkAt(url)),
+        (other, _) => other,
     }
+}
+
+/// The server this command talks to: the flag, else the profile's.
+fn server_url(conn: &Connection) -> Option<String> {
+    conn.server.clone().or_else(|| {
+        let home = conn.home.clone().unwrap_or_else(profile::default_home);
+        profile::load(&home).ok().and_then(|s| s.server)
+    })
 }
 
 async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliError> {
