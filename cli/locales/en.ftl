@@ -34,6 +34,9 @@ status-name = { $status ->
     [sending] being sent
     [unknown] outcome unknown
     [failed] failed
+    [available] available
+    [used] used
+    [expired] expired
    *[other] { $status }
 }
 
@@ -98,6 +101,10 @@ card-bound = Card bound: { $card }
 no-cards = No cards.
 card-removed = Card { $id } removed.
 your-phone = your phone
+no-coupons = No coupons.
+coupon-line = { $id }  { $off } off  from { $min }  until { $until }  { $status }
+coupon-percent = { $percent } %
+points-event = { $when }  { $delta }  ({ $transaction })
 ops-none = No open money operations on this device.
 ops-line = { $id }  { $kind }  { $state }  (sent { $attempts } time(s))
 ops-reconciled = Reconciled: { $completed } completed, { $failed } refused by the server, { $open } still open.
@@ -275,6 +282,8 @@ arg-receive-amount = A fixed amount (makes the code single-payment).
 arg-receive-currency = Currency code.
 arg-receive-reference = A reference shown to both sides.
 arg-receive-png = Also write the QR as a PNG file.
+help-coupons = The coupons of the account (use one with `pay --coupon ID`).
+help-points = The points balance and how it changed, newest first.
 help-ops = Money operations this device left open (an interrupted payment, a lost connection): list them, or settle them with the server now.
 help-ops-list = List the money operations whose outcome is still open.
 help-ops-reconcile = Ask the server how each open operation ended, and finish it exactly once.

@@ -34,6 +34,9 @@ status-name = { $status ->
     [sending] 发送中
     [unknown] 结果未知
     [failed] 失败
+    [available] 可用
+    [used] 已使用
+    [expired] 已过期
    *[other] { $status }
 }
 
@@ -94,6 +97,10 @@ card-bound = 银行卡已绑定：{ $card }
 no-cards = 没有银行卡。
 card-removed = 银行卡 { $id } 已解绑。
 your-phone = 您的手机
+no-coupons = 没有优惠券。
+coupon-line = { $id }  满 { $min } 减 { $off }  有效期至 { $until }  { $status }
+coupon-percent = { $percent }%
+points-event = { $when }  { $delta }（{ $transaction }）
 ops-none = 本设备没有未结束的资金操作。
 ops-line = { $id }  { $kind }  { $state }（已发送 { $attempts } 次）
 ops-reconciled = 核对完成：{ $completed } 笔已完成，{ $failed } 笔被服务器拒绝，{ $open } 笔仍未确定。
@@ -271,6 +278,8 @@ arg-receive-amount = 固定金额（收款码只能被支付一次）。
 arg-receive-currency = 币种代码。
 arg-receive-reference = 双方都能看到的附言。
 arg-receive-png = 同时把二维码写入 PNG 文件。
+help-coupons = 账户的优惠券（付款时用 `pay --coupon ID` 使用）。
+help-points = 积分余额及其变动，最新的在前。
 help-ops = 本设备尚未结束的资金操作（被中断的付款、断开的连接）：列出，或立即与服务器核对。
 help-ops-list = 列出结果仍未确定的资金操作。
 help-ops-reconcile = 向服务器查询每笔未结束操作的结果，并确保只执行一次。

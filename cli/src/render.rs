@@ -6,7 +6,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 use imwallet_core::wallet::{SpendingLine, TransactionView};
 use imwallet_protocol::money::Money;
-use imwallet_protocol::wire::{Card, Quote, Transaction, TransactionType};
+use imwallet_protocol::wire::{Card, Coupon, Quote, Transaction, TransactionType};
 use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 
@@ -131,6 +131,27 @@ pub fn card(c: &Card) -> String {
         last4 = c.last4.as_str(),
         expiry = format!("{:02}/{}", c.expiry_month, c.expiry_year),
         bank = c.bank.as_str(),
+        status = status_name(&wire_name(&c.status)),
+    )
+}
+
+/// A coupon on one line: id, what it takes off, the minimum spend, until
+/// when, and its status.
+pub fn coupon(c: &Coupon) -> String {
+    let off = match (&c.amount_off, c.percent_off_bps) {
+        (Some(m), _) => money(m),
+        (None, Some(bps)) => tr!(
+            "coupon-percent",
+            percent = format!("{}.{:02}", bps / 100, bps % 100)
+        ),
+        (None, None) => "-".to_owned(),
+    };
+    tr!(
+        "coupon-line",
+        id = c.coupon_id.as_str(),
+        off = off,
+        min = money(&c.min_spend),
+        until = timestamp(c.expires_at),
         status = status_name(&wire_name(&c.status)),
     )
 }

@@ -76,6 +76,19 @@ async fn every_terminal_wallet_command_prints_exactly_one_json_object() {
     let (v, code) = one_object(&register.finish().await, "register");
     assert_eq!(code, 0);
     assert_eq!(v["profile"]["display_name"], "Mei");
+    let user_id = v["profile"]["user_id"].as_str().unwrap().to_owned();
+    server
+        .post(
+            "/v1/sandbox/coupons",
+            serde_json::json!({
+                "user_id": user_id,
+                "kind": "fixed",
+                "amount_off": {"amount": "5.00", "currency": "CNY"},
+                "min_spend": {"amount": "20.00", "currency": "CNY"},
+                "expires_at": 4_102_444_800_000_i64,
+            }),
+        )
+        .await;
 
     let mut login = Session::start(imwallet(&["--home", &home, "login", phone, "--json"]));
     login.line(PASSWORD);
@@ -180,12 +193,25 @@ async fn every_terminal_wallet_command_prints_exactly_one_json_object() {
         (&["receive", "--amount", "3.00"][..], "payload"),
         (&["paycode"][..], "payload"),
         (&["ops", "list"][..], "operations"),
+        (&["coupons"][..], "coupons"),
+        (&["points"][..], "events"),
         (&["ops", "reconcile"][..], "unresolved"),
     ] {
         let (v, code) = one_object(&run(args, &[PASSWORD], "zh-CN").await, args[0]);
         assert_eq!(code, 0, "{args:?}: {v}");
         assert!(!v[key].is_null(), "{args:?}: {key} missing in {v}");
     }
+    let (v, _) = one_object(&run(&["coupons"], &[PASSWORD], "en").await, "coupons");
+    assert_eq!(v["coupons"][0]["amount_off"]["amount"], "5.00", "{v}");
+    let mut human = Session::start(imwallet(&["--home", &home, "--lang", "zh-CN", "coupons"]));
+    human.line(PASSWORD);
+    let text = stdout(&human.finish().await);
+    assert!(
+        text.contains("满 ¥20.00 减 ¥5.00") && text.contains("可用"),
+        "{text}"
+    );
+    let (v, _) = one_object(&run(&["points"], &[PASSWORD], "en").await, "points");
+    assert_eq!(v["points"], 12, "{v}");
     let (v, _) = one_object(&run(&["history"], &[PASSWORD], "en").await, "history");
     assert_eq!(v["transactions"].as_array().unwrap().len(), 3, "{v}");
 

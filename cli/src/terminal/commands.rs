@@ -165,6 +165,10 @@ pub enum WalletCommand {
         #[arg(long)]
         png: Option<PathBuf>,
     },
+    /// The coupons of the account (use one with `pay --coupon ID`).
+    Coupons,
+    /// The points balance and how it changed, newest first.
+    Points,
     /// Money operations this device left open (an interrupted payment, a
     /// lost connection): list them, or settle them with the server now.
     Ops {

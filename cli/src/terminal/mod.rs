@@ -242,6 +242,31 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             emit(json!({ "payload": payload, "png": png }));
         }
         C::Ops { action } => ops(action, &conn).await?,
+        C::Coupons => {
+            let wallet = unlocked(&conn).await?;
+            let coupons = wallet.coupons().await?;
+            if coupons.is_empty() {
+                say(tr!("no-coupons"));
+            }
+            for c in &coupons {
+                say(render::coupon(c));
+            }
+            emit(json!({ "coupons": coupons }));
+        }
+        C::Points => {
+            let wallet = unlocked(&conn).await?;
+            let points = wallet.points().await?;
+            say(tr!("points-line", points = points.balance));
+            for e in &points.events {
+                say(tr!(
+                    "points-event",
+                    when = render::timestamp(e.at),
+                    delta = format!("{:+}", e.delta),
+                    transaction = e.transaction_id.as_str()
+                ));
+            }
+            emit(json!({ "points": points.balance, "events": points.events }));
+        }
         C::Paycode { png } => {
             let wallet = unlocked(&conn).await?;
             if !wallet.has_payment_codes().await? {
