@@ -101,6 +101,25 @@ card-bound = Card bound: { $card }
 no-cards = No cards.
 card-removed = Card { $id } removed.
 your-phone = your phone
+account-frozen = Account frozen: no money moves until `imwallet unfreeze`.
+account-unfrozen = Account unfrozen.
+security-line = { $when }  { $kind ->
+    [registered] account created
+    [login] logged in
+    [login_failed] failed login
+    [logout] logged out
+    [password_reset] password reset
+    [password_changed] password changed
+    [password_change_failed] failed password change
+    [frozen] frozen
+    [unfrozen] unfrozen
+    [unfreeze_failed] failed unfreeze
+    [frozen_by_risk] frozen by the risk checks
+    [card_bound] card bound
+    [card_removed] card removed
+    [refresh_token_reuse_detected] a stolen session was detected and revoked
+   *[other] { $kind }
+}
 no-coupons = No coupons.
 coupon-line = { $id }  { $off } off  from { $min }  until { $until }  { $status }
 coupon-percent = { $percent } %
@@ -282,6 +301,9 @@ arg-receive-amount = A fixed amount (makes the code single-payment).
 arg-receive-currency = Currency code.
 arg-receive-reference = A reference shown to both sides.
 arg-receive-png = Also write the QR as a PNG file.
+help-freeze = Freeze the account at once (a lost phone): no money moves until `unfreeze`.
+help-unfreeze = Unfreeze an account frozen with `freeze` (the password again).
+help-security = Logins, password changes, freezes and other security events, newest first.
 help-coupons = The coupons of the account (use one with `pay --coupon ID`).
 help-points = The points balance and how it changed, newest first.
 help-ops = Money operations this device left open (an interrupted payment, a lost connection): list them, or settle them with the server now.

@@ -97,6 +97,25 @@ card-bound = 银行卡已绑定：{ $card }
 no-cards = 没有银行卡。
 card-removed = 银行卡 { $id } 已解绑。
 your-phone = 您的手机
+account-frozen = 账户已冻结：运行 `imwallet unfreeze` 前不会有资金变动。
+account-unfrozen = 账户已解冻。
+security-line = { $when }  { $kind ->
+    [registered] 创建账户
+    [login] 登录
+    [login_failed] 登录失败
+    [logout] 退出登录
+    [password_reset] 重置密码
+    [password_changed] 修改密码
+    [password_change_failed] 修改密码失败
+    [frozen] 冻结
+    [unfrozen] 解冻
+    [unfreeze_failed] 解冻失败
+    [frozen_by_risk] 被风控冻结
+    [card_bound] 绑定银行卡
+    [card_removed] 解绑银行卡
+    [refresh_token_reuse_detected] 发现被盗用的会话并已撤销
+   *[other] { $kind }
+}
 no-coupons = 没有优惠券。
 coupon-line = { $id }  满 { $min } 减 { $off }  有效期至 { $until }  { $status }
 coupon-percent = { $percent }%
@@ -278,6 +297,9 @@ arg-receive-amount = 固定金额（收款码只能被支付一次）。
 arg-receive-currency = 币种代码。
 arg-receive-reference = 双方都能看到的附言。
 arg-receive-png = 同时把二维码写入 PNG 文件。
+help-freeze = 立即冻结账户（手机丢失时）：运行 `unfreeze` 前不会有资金变动。
+help-unfreeze = 解冻用 `freeze` 冻结的账户（需再次输入密码）。
+help-security = 登录、修改密码、冻结等安全事件，最新的在前。
 help-coupons = 账户的优惠券（付款时用 `pay --coupon ID` 使用）。
 help-points = 积分余额及其变动，最新的在前。
 help-ops = 本设备尚未结束的资金操作（被中断的付款、断开的连接）：列出，或立即与服务器核对。

@@ -194,6 +194,7 @@ async fn every_terminal_wallet_command_prints_exactly_one_json_object() {
         (&["paycode"][..], "payload"),
         (&["ops", "list"][..], "operations"),
         (&["coupons"][..], "coupons"),
+        (&["security"][..], "events"),
         (&["points"][..], "events"),
         (&["ops", "reconcile"][..], "unresolved"),
     ] {
@@ -274,6 +275,35 @@ async fn every_terminal_wallet_command_prints_exactly_one_json_object() {
     assert_eq!(v["error"]["field"], "amount");
     let (_, code) = one_object(&run(&["frobnicate"], &[], "en").await, "usage");
     assert_eq!(code, 64);
+    // freeze: money stops (exit 7, account_frozen); unfreeze lifts it.
+    let (v, code) = one_object(&run(&["freeze"], &[PASSWORD], "en").await, "freeze");
+    assert_eq!(
+        (code, &v["profile"]["status"]),
+        (0, &Value::from("frozen")),
+        "{v}"
+    );
+    let (v, code) = one_object(
+        &run(
+            &["pay", "-", "--amount", "1.00", "-y"],
+            &[&payload, PASSWORD],
+            "en",
+        )
+        .await,
+        "frozen",
+    );
+    assert_eq!(
+        (code, &v["error"]["code"]),
+        (7, &Value::from("account_frozen")),
+        "{v}"
+    );
+    let (v, code) = one_object(&run(&["unfreeze"], &[PASSWORD], "zh-CN").await, "unfreeze");
+    assert_eq!(
+        (code, &v["profile"]["status"]),
+        (0, &Value::from("active")),
+        "{v}"
+    );
+    let (v, _) = one_object(&run(&["security"], &[PASSWORD], "en").await, "security");
+    assert_eq!(v["events"][0]["kind"], "unfrozen", "{v}");
     let (v, code) = one_object(&run(&["logout"], &[PASSWORD], "en").await, "logout");
     assert_eq!((code, &v["logged_out"]), (0, &Value::Bool(true)));
     let (v, code) = one_object(

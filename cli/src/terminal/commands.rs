@@ -165,6 +165,14 @@ pub enum WalletCommand {
         #[arg(long)]
         png: Option<PathBuf>,
     },
+    /// Freeze the account at once (a lost phone): no money moves until
+    /// `unfreeze`.
+    Freeze,
+    /// Unfreeze an account frozen with `freeze` (the password again).
+    Unfreeze,
+    /// Logins, password changes, freezes and other security events, newest
+    /// first.
+    Security,
     /// The coupons of the account (use one with `pay --coupon ID`).
     Coupons,
     /// The points balance and how it changed, newest first.

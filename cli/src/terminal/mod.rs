@@ -38,16 +38,22 @@ fn open(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
 
 /// Opens and unlocks the wallet with the password; fails without a session.
 async fn unlocked(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
+    Ok(unlocked_keeping_password(conn).await?.0)
+}
+
+/// [`unlocked`], also returning the password (for a call that sends it
+/// again, e.g. `unfreeze`).
+async fn unlocked_keeping_password(conn: &Connection) -> Result<(Arc<Wallet>, String), CliError> {
     let wallet = open(conn)?;
     if !wallet.has_account() {
         return Err(CliError::Wallet(WalletError::NotLoggedIn));
     }
     let password = input::password().await?;
-    wallet.unlock(password).await?;
+    wallet.unlock(password.clone()).await?;
     if !wallet.is_logged_in() {
         return Err(CliError::Wallet(WalletError::NotLoggedIn));
     }
-    Ok(wallet)
+    Ok((wallet, password))
 }
 
 /// Unlocks, then finishes any money operation a previous run left open;
@@ -242,6 +248,30 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             emit(json!({ "payload": payload, "png": png }));
         }
         C::Ops { action } => ops(action, &conn).await?,
+        C::Freeze => {
+            let wallet = unlocked(&conn).await?;
+            let profile = wallet.freeze().await?;
+            say(tr!("account-frozen"));
+            emit(json!({ "profile": profile }));
+        }
+        C::Unfreeze => {
+            let (wallet, password) = unlocked_keeping_password(&conn).await?;
+            let profile = wallet.unfreeze(password).await?;
+            say(tr!("account-unfrozen"));
+            emit(json!({ "profile": profile }));
+        }
+        C::Security => {
+            let wallet = unlocked(&conn).await?;
+            let events = wallet.security_events().await?;
+            for e in &events {
+                say(tr!(
+                    "security-line",
+                    when = render::timestamp(e.at),
+                    kind = e.kind.as_str()
+                ));
+            }
+            emit(json!({ "events": events }));
+        }
         C::Coupons => {
             let wallet = unlocked(&conn).await?;
             let coupons = wallet.coupons().await?;
