@@ -71,10 +71,24 @@ pub async fn password() -> Result<String, CliError> {
     Ok(p)
 }
 
+/// Environment variable holding the new password of `password change` /
+/// `password reset` for scripts (`IMWALLET_PASSWORD` is the current one).
+pub const NEW_PASSWORD_ENV: &str = "IMWALLET_NEW_PASSWORD";
+
 /// A new password: asked twice on a terminal, once from stdin or the
 /// environment.
 pub async fn new_password() -> Result<String, CliError> {
-    if let Ok(p) = std::env::var(PASSWORD_ENV)
+    chosen_password(PASSWORD_ENV).await
+}
+
+/// The password replacing the current one: `IMWALLET_NEW_PASSWORD`, else
+/// asked as [`new_password`] asks.
+pub async fn replacement_password() -> Result<String, CliError> {
+    chosen_password(NEW_PASSWORD_ENV).await
+}
+
+async fn chosen_password(env: &str) -> Result<String, CliError> {
+    if let Ok(p) = std::env::var(env)
         && !p.is_empty()
     {
         return Ok(p);

@@ -304,12 +304,34 @@ async fn every_terminal_wallet_command_prints_exactly_one_json_object() {
     );
     let (v, _) = one_object(&run(&["security"], &[PASSWORD], "en").await, "security");
     assert_eq!(v["events"][0]["kind"], "unfrozen", "{v}");
-    let (v, code) = one_object(&run(&["logout"], &[PASSWORD], "en").await, "logout");
-    assert_eq!((code, &v["logged_out"]), (0, &Value::Bool(true)));
+    // password change: the current one, then the new one.
+    let new = "json test password 2";
     let (v, code) = one_object(
-        &run(&["balance"], &[PASSWORD], "zh-CN").await,
-        "after logout",
+        &run(&["password", "change"], &[PASSWORD, new], "en").await,
+        "change",
     );
+    assert_eq!(
+        (code, &v["password_changed"]),
+        (0, &Value::Bool(true)),
+        "{v}"
+    );
+    let (v, code) = one_object(&run(&["balance"], &[PASSWORD], "en").await, "old password");
+    assert_eq!(
+        (code, &v["error"]["code"]),
+        (4, &Value::from("wrong_password")),
+        "{v}"
+    );
+    let (v, code) = one_object(&run(&["logout"], &[new], "en").await, "logout");
+    assert_eq!((code, &v["logged_out"]), (0, &Value::Bool(true)));
+    // password reset: the new password, then the code.
+    let mut reset = Session::start(imwallet(&[
+        "--home", &home, "--json", "password", "reset", phone,
+    ]));
+    reset.line(PASSWORD);
+    reset.line(&server.next_code(phone, "reset_password", 0).await);
+    let (v, code) = one_object(&reset.finish().await, "reset");
+    assert_eq!((code, &v["password_reset"]), (0, &Value::Bool(true)), "{v}");
+    let (v, code) = one_object(&run(&["balance"], &[new], "zh-CN").await, "after logout");
     assert_eq!(
         (code, &v["error"]["code"]),
         (6, &Value::from("not_logged_in"))

@@ -165,6 +165,11 @@ pub enum WalletCommand {
         #[arg(long)]
         png: Option<PathBuf>,
     },
+    /// Change the password, or reset a forgotten one with a code.
+    Password {
+        #[command(subcommand)]
+        action: PasswordAction,
+    },
     /// Freeze the account at once (a lost phone): no money moves until
     /// `unfreeze`.
     Freeze,
@@ -214,6 +219,24 @@ pub enum CardsAction {
     Remove {
         /// Card id.
         card_id: String,
+    },
+}
+
+/// `imwallet password ...`
+#[derive(Subcommand, Debug)]
+pub enum PasswordAction {
+    /// Change the password (the current one unlocks; the new one is
+    /// `IMWALLET_NEW_PASSWORD`, else prompted / the next stdin line). Other
+    /// sessions of the account are signed out.
+    Change,
+    /// Set a new password for a forgotten one: the new password first,
+    /// then the code sent to the phone or e-mail.
+    Reset {
+        /// Phone or e-mail of the account.
+        identifier: String,
+        /// The reset code (else prompted / read from stdin).
+        #[arg(long)]
+        code: Option<String>,
     },
 }
 

@@ -16,7 +16,7 @@ use imwallet_protocol::money::Money;
 use imwallet_protocol::wire::{Card, CardStatus, Purpose};
 use serde_json::json;
 
-pub use commands::{CardsAction, Connection, OpsAction, WalletCommand};
+pub use commands::{CardsAction, Connection, OpsAction, PasswordAction, WalletCommand};
 
 use crate::exit::CliError;
 use crate::output::{emit, say};
@@ -248,6 +248,28 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             emit(json!({ "payload": payload, "png": png }));
         }
         C::Ops { action } => ops(action, &conn).await?,
+        C::Password {
+            action: PasswordAction::Change,
+        } => {
+            let (wallet, current) = unlocked_keeping_password(&conn).await?;
+            let new = input::replacement_password().await?;
+            wallet.change_password(current, new).await?;
+            say(tr!("password-changed"));
+            emit(json!({ "password_changed": true }));
+        }
+        C::Password {
+            action: PasswordAction::Reset { identifier, code },
+        } => {
+            let wallet = open(&conn)?;
+            let new = input::replacement_password().await?;
+            let sent = wallet
+                .request_code(Purpose::ResetPassword, Some(identifier.clone()))
+                .await?;
+            let code = input::code(code, &sent.destination).await?;
+            wallet.reset_password(identifier.clone(), code, new).await?;
+            say(tr!("password-reset", identifier = identifier.as_str()));
+            emit(json!({ "password_reset": true }));
+        }
         C::Freeze => {
             let wallet = unlocked(&conn).await?;
             let profile = wallet.freeze().await?;
