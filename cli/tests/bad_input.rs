@@ -109,7 +109,10 @@ async fn ctrl_c_while_waiting_for_input_stops_cleanly_with_130() {
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    let child = command.spawn().unwrap();
+    let mut child = command.spawn().unwrap();
+    // Kept open until the process has exited: closing it first (as
+    // wait_with_output does) races the signal with an end of input.
+    let stdin = child.stdin.take();
     // The readiness marker: the process has installed its SIGINT handler
     // (the command then waits on stdin inside it). Before that, SIGINT
     // would kill it the default way and the test would prove nothing.
@@ -122,6 +125,7 @@ async fn ctrl_c_while_waiting_for_input_stops_cleanly_with_130() {
     let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
         .await
         .unwrap();
+    drop(stdin);
     let line = assert_one_line_error(&out, 130);
     assert_eq!(line, "imwallet: interrupted");
 }
