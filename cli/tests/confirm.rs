@@ -159,6 +159,49 @@ async fn a_declined_confirmation_moves_nothing_in_either_language_and_yes_goes_a
         stdout(&out)
     );
     assert_eq!(ledger_minor(&server, &user), balance - 2_000);
+    // paycode --watch draws a fresh code every --every seconds until Ctrl-C.
+    let mut watch = imwallet(&["--home", &home, "paycode", "--watch", "--every", "1"]);
+    watch
+        .env("IMWALLET_PASSWORD", PASSWORD)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = watch.spawn().unwrap();
+    // Read until two different codes were drawn (bounded by the test's
+    // own timeout), then Ctrl-C.
+    let reader = child.stdout.take().unwrap();
+    // The reader stays open until the end: a closed stdout would end the
+    // watch on its own (quietly), not by Ctrl-C.
+    let (codes, _reader) = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        let mut codes: Vec<String> = Vec::new();
+        let mut reader = std::io::BufReader::new(reader);
+        let mut line = String::new();
+        while codes.len() < 2 && reader.read_line(&mut line).unwrap() > 0 {
+            let l = line.trim_end().to_owned();
+            if l.starts_with("IMWPAY1.") && codes.last() != Some(&l) {
+                codes.push(l);
+            }
+            line.clear();
+        }
+        (codes, reader)
+    })
+    .await
+    .unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", common::stderr(&out));
+    assert!(codes.len() >= 2, "one code only: {codes:?}");
+    let mut both = imwallet(&["--home", &home, "--json", "paycode", "--watch"]);
+    both.env("IMWALLET_PASSWORD", PASSWORD);
+    let out = common::output(both).await;
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+
     // Nothing was left open by the declined runs.
     let out = run(&home, "zh-CN", &["ops", "list"], &[PASSWORD]).await;
     assert_ok(&out);

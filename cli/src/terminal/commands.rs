@@ -193,6 +193,13 @@ pub enum WalletCommand {
         /// Also write the QR as a PNG file.
         #[arg(long)]
         png: Option<PathBuf>,
+        /// Keep showing the code, a fresh one every --every seconds, until
+        /// Ctrl-C (not with --json).
+        #[arg(long)]
+        watch: bool,
+        /// Seconds between two codes with --watch (1 to 30).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=30))]
+        every: u64,
     },
 }
 

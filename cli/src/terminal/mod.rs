@@ -103,6 +103,44 @@ fn show_qr(payload: &str, png_path: Option<&PathBuf>) -> Result<(), CliError> {
     Ok(())
 }
 
+/// `paycode --watch`: a fresh code well before the old one expires, until
+/// Ctrl-C (which ends the run as every interrupted command does) or until
+/// nobody reads stdout any more (e.g. `| head`), which ends it quietly.
+async fn watch_paycode(
+    wallet: &Wallet,
+    png_path: Option<&PathBuf>,
+    every: u64,
+) -> Result<(), CliError> {
+    use std::io::{IsTerminal, Write};
+    let clear = if std::io::stdout().is_terminal() {
+        "\x1b[2J\x1b[H"
+    } else {
+        ""
+    };
+    loop {
+        let payload = wallet.payment_code().await?;
+        let code = render::qr_code(&payload)?;
+        if let Some(path) = png_path {
+            std::fs::write(path, png::qr_png(&code)?)?;
+        }
+        let frame = format!(
+            "{clear}{}\n{payload}\n{}\n",
+            render::qr_terminal(&code),
+            tr!("paycode-watch-hint", seconds = every)
+        );
+        let mut out = std::io::stdout().lock();
+        if out
+            .write_all(frame.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return Ok(());
+        }
+        drop(out);
+        tokio::time::sleep(std::time::Duration::from_secs(every)).await;
+    }
+}
+
 /// Runs one terminal-wallet command; Ctrl-C interrupts it cleanly. The
 /// history commands handle Ctrl-C themselves (the sync is cancelled through
 /// its token and stops at a page boundary); any other command is dropped
@@ -319,10 +357,16 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             }
             emit(json!({ "points": points.balance, "events": points.events }));
         }
-        C::Paycode { png } => {
+        C::Paycode { png, watch, every } => {
+            if watch && output::json() {
+                return Err(CliError::input("watch", tr!("error-watch-json")));
+            }
             let wallet = unlocked(&conn).await?;
             if !wallet.has_payment_codes().await? {
                 wallet.provision_payment_codes().await?;
+            }
+            if watch {
+                return watch_paycode(&wallet, png.as_ref(), every).await;
             }
             let code = wallet.payment_code().await?;
             show_qr(&code, png.as_ref())?;
