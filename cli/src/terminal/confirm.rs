@@ -26,8 +26,10 @@ pub struct ScannedPayee {
     pub amount: Option<Money>,
 }
 
-/// Reads who a payload pays (the payload was already checked on the
-/// device; an unreadable one falls back to "?" and the core refuses it).
+/// Reads who a payload pays, as the code names them (a payload that does
+/// not parse is the invalid-payload error, exit 2). Which formats can be
+/// paid is the core's rule: a format it cannot pay is refused by
+/// `Wallet::pay` after the question, with nothing moved.
 pub fn scanned_payee(payload: &str) -> Result<ScannedPayee, CliError> {
     let parsed = qr::parse(payload).map_err(WalletError::from)?;
     let (is_user, mpm) = match &parsed {
