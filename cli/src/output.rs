@@ -40,8 +40,14 @@ pub fn asked_in(args: &[std::ffi::OsString]) -> bool {
 /// A line for a person: printed on stdout without `--json`, nothing with.
 pub fn say(line: impl std::fmt::Display) {
     if !json() {
-        println!("{line}");
+        out(&line);
     }
+}
+
+/// One line on stdout; a reader that went away (`| head`) is not a panic.
+fn out(line: &dyn std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
 /// A line a person needs to see even with `--json` (e.g. the quote before
@@ -50,14 +56,14 @@ pub fn tell(line: impl std::fmt::Display) {
     if json() {
         eprintln!("{line}");
     } else {
-        println!("{line}");
+        out(&line);
     }
 }
 
 /// Prints the one JSON object of a command (with `--json` only).
 pub fn emit(value: Value) {
     if json() {
-        println!("{value}");
+        out(&value);
     }
 }
 
