@@ -169,6 +169,7 @@ error-amount-positive = { $value }: must be greater than zero
 error-expiry-format = { $value }: expected MM/YYYY
 error-not-purpose = { $value } is not a code purpose
 error-usage = { $message } (see `imwallet --help`)
+error-api-key-refused = the server at { $url } refuses the app's API key: pass the right one with --api-key KEY (a sandbox makes one with `imwallet sandbox app`)
 error-need-server = pass --server URL (the sandbox to use)
 error-need-api-key = pass --api-key KEY (the app's key)
 error-need-operator-key = pass --operator-key KEY (the sandbox's operator credential)

@@ -207,3 +207,32 @@ async fn bytes_that_are_not_utf8_on_stdin_are_a_json_refusal_with_2() {
     assert_eq!(v["error"]["kind"], "malformed");
     assert_eq!(v["error"]["offset"], 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_api_key_is_explained_before_the_password_is_asked_for() {
+    let server = common::Server::start().await;
+    let dir = home();
+    let home = home_arg(dir.path());
+    for lang in ["en", "zh-CN"] {
+        // No password on stdin: were it asked for first, this would be
+        // "standard input ended" (exit 3).
+        let out = output(imwallet(&[
+            "--lang",
+            lang,
+            "--home",
+            &home,
+            "--server",
+            &server.url,
+            "--api-key",
+            "not-a-key",
+            "login",
+            "+8613800000003",
+        ]))
+        .await;
+        let line = assert_one_line_error(&out, 9);
+        assert!(
+            line.contains(&server.url) && line.contains("--api-key"),
+            "{line}"
+        );
+    }
+}

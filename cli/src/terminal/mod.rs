@@ -23,10 +23,21 @@ use crate::output::{emit, say};
 use crate::progress::{interruptible, sync_history};
 use crate::{args, input, output, png, profile, render, tr};
 
-/// Opens the wallet of the profile (locked).
-fn open(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
+/// Opens the wallet of the profile (locked), after making sure the server
+/// does not refuse the app's API key: that is said before a password is
+/// asked for, not after.
+async fn open(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
     let home = conn.home.clone().unwrap_or_else(profile::default_home);
     let (url, key) = profile::resolve(&home, conn.server.clone(), conn.api_key.clone())?;
+    if crate::admin::SandboxAdmin::new(&url, Some(key.clone()))?
+        .api_key_refused()
+        .await
+    {
+        return Err(CliError::Config(tr!(
+            "error-api-key-refused",
+            url = url.as_str()
+        )));
+    }
     profile::prepare(&home)?;
     let config = WalletConfig::new(profile::wallet_dir(&home), &url, &key)?;
     let wallet = Wallet::open(config)?;
@@ -44,7 +55,7 @@ async fn unlocked(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
 /// [`unlocked`], also returning the password (for a call that sends it
 /// again, e.g. `unfreeze`).
 async fn unlocked_keeping_password(conn: &Connection) -> Result<(Arc<Wallet>, String), CliError> {
-    let wallet = open(conn)?;
+    let wallet = open(conn).await?;
     if !wallet.has_account() {
         return Err(CliError::Wallet(WalletError::NotLoggedIn));
     }
@@ -175,7 +186,7 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             name,
             code,
         } => {
-            let wallet = open(&conn)?;
+            let wallet = open(&conn).await?;
             let password = input::new_password().await?;
             let sent = wallet
                 .request_code(Purpose::Register, Some(identifier.clone()))
@@ -194,7 +205,7 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             emit(json!({ "profile": profile }));
         }
         C::Login { identifier, code } => {
-            let wallet = open(&conn)?;
+            let wallet = open(&conn).await?;
             let password = input::password().await?;
             let sent = wallet.login(identifier, password).await?;
             let code = input::code(code, &sent.destination).await?;
@@ -298,7 +309,7 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
         C::Password {
             action: PasswordAction::Reset { identifier, code },
         } => {
-            let wallet = open(&conn)?;
+            let wallet = open(&conn).await?;
             let new = input::replacement_password().await?;
             let sent = wallet
                 .request_code(Purpose::ResetPassword, Some(identifier.clone()))
