@@ -168,6 +168,7 @@ error-not-currency = { $value } is not a supported currency
 error-amount-positive = { $value }: must be greater than zero
 error-expiry-format = { $value }: expected MM/YYYY
 error-not-purpose = { $value } is not a code purpose
+error-usage-suggest = { $message }; did you mean { $suggestion }? (see `imwallet --help`)
 error-usage = { $message } (see `imwallet --help`)
 error-api-key-refused = the server at { $url } refuses the app's API key: pass the right one with --api-key KEY (a sandbox makes one with `imwallet sandbox app`)
 error-need-server = pass --server URL (the sandbox to use)

@@ -164,6 +164,7 @@ error-not-currency = { $value } 不是支持的币种
 error-amount-positive = { $value }：必须大于零
 error-expiry-format = { $value }：格式应为 MM/YYYY
 error-not-purpose = { $value } 不是验证码用途
+error-usage-suggest = { $message }；您是不是要输入 { $suggestion }？（参见 `imwallet --help`）
 error-usage = { $message }（参见 `imwallet --help`）
 error-api-key-refused = 服务器 { $url } 拒绝了应用的 API 密钥：请用 --api-key 密钥 传入正确的密钥（沙盒可用 `imwallet sandbox app` 创建）
 error-need-server = 请传入 --server URL（要使用的沙箱）

@@ -123,9 +123,31 @@ fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, ExitCode> {
                         .unwrap_or_default();
                     return Err(CliError::input(&field, message).report());
                 }
-                Err(CliError::Usage(tr!("error-usage", message = message)).report())
+                // clap's "did you mean", kept (its tip line is not the first).
+                match suggestion(&e) {
+                    Some(s) => Err(CliError::Usage(tr!(
+                        "error-usage-suggest",
+                        message = message,
+                        suggestion = s
+                    ))
+                    .report()),
+                    None => Err(CliError::Usage(tr!("error-usage", message = message)).report()),
+                }
             }
         },
+    }
+}
+
+/// The subcommand or option clap suggests for a misspelt one.
+fn suggestion(e: &clap::Error) -> Option<String> {
+    use clap::error::ContextValue;
+    let value = e
+        .get(ContextKind::SuggestedSubcommand)
+        .or_else(|| e.get(ContextKind::SuggestedArg))?;
+    match value {
+        ContextValue::String(s) => Some(s.clone()),
+        ContextValue::Strings(list) if !list.is_empty() => Some(list.join(", ")),
+        _ => None,
     }
 }
 

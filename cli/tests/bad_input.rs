@@ -27,6 +27,22 @@ fn offline(home: &str, rest: &[&str]) -> std::process::Command {
 async fn an_unknown_subcommand_is_a_usage_error_64() {
     let line = assert_one_line_error(&output(imwallet(&["frobnicate"])).await, 64);
     assert!(line.contains("frobnicate"), "{line}");
+    // clap's suggestion is kept, in both languages.
+    let line = assert_one_line_error(&output(imwallet(&["balanse"])).await, 64);
+    assert!(line.contains("did you mean balance?"), "{line}");
+    let line = assert_one_line_error(
+        &output(imwallet(&[
+            "--lang",
+            "zh-CN",
+            "topup",
+            "1",
+            "--currensy",
+            "X",
+        ]))
+        .await,
+        64,
+    );
+    assert!(line.contains("您是不是要输入 --currency"), "{line}");
 }
 
 #[tokio::test]
