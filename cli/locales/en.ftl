@@ -31,8 +31,41 @@ status-name = { $status ->
     [active] active
     [pending_verification] awaiting verification
     [frozen] frozen
+    [sending] being sent
+    [unknown] outcome unknown
+    [failed] failed
+    [available] available
+    [used] used
+    [expired] expired
    *[other] { $status }
 }
+
+payment-line = { $kind } { $status }: amount { $amount }, you paid { $paid }, wallet { $effect }
+
+## Confirming a money movement (quote, payee, question)
+
+payee-card = { $brand ->
+    [visa] Visa
+    [mastercard] Mastercard
+    [amex] American Express
+    [unionpay] UnionPay
+    [jcb] JCB
+   *[other] { $brand }
+} •••• { $last4 }
+payee-merchant = { $name }, { $city }
+confirm-topup = Top-up from { $payee }
+confirm-payment = Payment to { $payee }
+confirm-transfer = Transfer to { $payee }
+confirm-withdrawal = Withdrawal to { $payee }
+confirm-amount = {"  "}amount:    { $amount }
+confirm-discount = {"  "}discount:  { $amount }
+confirm-points = {"  "}points:    { $points } used
+confirm-fee = {"  "}fee:       { $fee }
+confirm-fee-none = {"  "}fee:       none for you (the merchant pays it)
+confirm-total = {"  "}you pay:   { $total }
+confirm-arrives = {"  "}arrives:   { $credit }
+confirm-points-earned = {"  "}earns:     { $points } points
+confirm-prompt = Go ahead? [y/N]{" "}
 
 ## Tables
 
@@ -63,11 +96,41 @@ sent-label = Sent: { $transaction }
 withdrawal-label = Withdrawal: { $transaction }
 syncing-history = Syncing history
 no-transactions = No transactions yet.
+paycode-watch-hint = A fresh code every { $seconds } s; Ctrl-C to stop.
+error-watch-json = --watch shows codes until Ctrl-C; use it without --json (or run paycode --json again for each code)
 paycode-hint = Show it to the merchant's scanner; it is valid for about a minute.
 card-bound = Card bound: { $card }
 no-cards = No cards.
 card-removed = Card { $id } removed.
 your-phone = your phone
+password-changed = Password changed; other sessions of the account were signed out.
+password-reset = Password reset. Log in with the new one: imwallet login { $identifier }
+account-frozen = Account frozen: no money moves until `imwallet unfreeze`.
+account-unfrozen = Account unfrozen.
+security-line = { $when }  { $kind ->
+    [registered] account created
+    [login] logged in
+    [login_failed] failed login
+    [logout] logged out
+    [password_reset] password reset
+    [password_changed] password changed
+    [password_change_failed] failed password change
+    [frozen] frozen
+    [unfrozen] unfrozen
+    [unfreeze_failed] failed unfreeze
+    [frozen_by_risk] frozen by the risk checks
+    [card_bound] card bound
+    [card_removed] card removed
+    [refresh_token_reuse_detected] a stolen session was detected and revoked
+   *[other] { $kind }
+}
+no-coupons = No coupons.
+coupon-line = { $id }  { $off } off  from { $min }  until { $until }  { $status }
+coupon-percent = { $percent } %
+points-event = { $when }  { $delta }  ({ $transaction })
+ops-none = No open money operations on this device.
+ops-line = { $id }  { $kind }  { $state }  (sent { $attempts } time(s))
+ops-reconciled = Reconciled: { $completed } completed, { $failed } refused by the server, { $open } still open.
 
 ## Progress of a history sync
 
@@ -91,6 +154,7 @@ error-input = invalid { $field }: { $message }
 error-unreachable = cannot reach the server at { $url }
 error-admin-refused = the sandbox refused { $what }: { $code }
 error-interrupted = interrupted
+error-not-confirmed = not confirmed: nothing was moved (answer y to go ahead, or pass --yes)
 error-step = { $step } failed: { $reason }
 error-io = I/O error: { $detail }
 error-runtime = cannot start the async runtime: { $detail }
@@ -98,12 +162,15 @@ error-reader-stopped = the input reader stopped
 error-stdin-ended = expected on standard input, which ended
 error-empty = empty
 error-passwords-differ = the two entries differ
+error-unknown-card = no card { $id } on this account (see `imwallet cards list`)
 error-no-card = no verified card: add one with `imwallet cards add`
 error-not-currency = { $value } is not a supported currency
 error-amount-positive = { $value }: must be greater than zero
 error-expiry-format = { $value }: expected MM/YYYY
 error-not-purpose = { $value } is not a code purpose
+error-usage-suggest = { $message }; did you mean { $suggestion }? (see `imwallet --help`)
 error-usage = { $message } (see `imwallet --help`)
+error-api-key-refused = the server at { $url } refuses the app's API key: pass the right one with --api-key KEY (a sandbox makes one with `imwallet sandbox app`)
 error-need-server = pass --server URL (the sandbox to use)
 error-need-api-key = pass --api-key KEY (the app's key)
 error-need-operator-key = pass --operator-key KEY (the sandbox's operator credential)
@@ -114,6 +181,7 @@ error-qr-encode = cannot encode the QR code: { $detail }
 error-payload-refused = payload refused: { $kind } at offset { $offset }: { $message }
 error-stdin-read = cannot read the payload from stdin: { $detail }
 error-network = cannot reach the server (network unavailable); nothing was applied
+error-network-at = cannot reach the server at { $url } (network unavailable); nothing was applied
 error-timeout = the server did not answer in time; nothing was applied
 error-not-logged-in = not logged in: run `imwallet login` first
 error-vault-locked = the wallet is locked: unlock it with your password
@@ -140,6 +208,7 @@ exit-codes =
            not found, conflict, rate limited)
       8    outcome unknown: the operation is kept and reconciled on the next run
       9    configuration (no server or API key, API key refused)
+      10   not confirmed: a money movement was declined or not answered; nothing moved
       64   usage (unknown subcommand or option)
       130  interrupted (Ctrl-C)
 
@@ -176,11 +245,12 @@ arg-lang = Language of everything a person reads: zh-CN or en [default: IMWALLET
 arg-home = Profile directory (vault and settings) [default: the user's data directory, e.g. ~/.local/share/imwallet].
 arg-server = Wallet API base URL (https, or http to loopback); saved in the profile on first use.
 arg-api_key = The developer app's API key; saved in the profile on first use.
+arg-json = Print exactly one JSON object on stdout, on every command (errors as {"{"}"error": {"{"}"code", "message", "retryable", "exit_code"{"}"}{"}"}); the same in both languages. Fields: docs/cli.md.
+arg-yes = Do not ask before moving money (top-up, pay, transfer, withdraw): the quote is shown and the operation goes ahead. Without it the answer is read from the terminal or the next stdin line; no answer is a no (exit 10).
 
 ## `imwallet --help`: commands
 
 help-demo = Run the complete journey of two users and a merchant against an embedded sandbox (or --server), narrated step by step.
-arg-demo-json = Print one JSON transcript on stdout instead of the narrated journey.
 arg-demo-operator_key = The operator credential of an external sandbox (--server); the embedded one gets a fresh credential of its own.
 help-register = Create an account (a code is sent to the phone or e-mail).
 arg-register-identifier = Phone in E.164 form (+8613800000000) or e-mail address.
@@ -229,21 +299,33 @@ arg-withdraw-currency = Currency code.
 arg-withdraw-card = Card id (default: the first verified card).
 arg-withdraw-code = The withdrawal code (else prompted / read from stdin).
 help-history = Sync and show the transaction history.
-arg-history-json = Print JSON instead of a table.
 arg-history-limit = Rows to show.
 arg-history-offline = Show the cached history without syncing.
 help-summary = Spending per month and category.
-arg-summary-json = Print JSON instead of a table.
 help-receive = Show a receive code as a QR.
 arg-receive-amount = A fixed amount (makes the code single-payment).
 arg-receive-currency = Currency code.
 arg-receive-reference = A reference shown to both sides.
 arg-receive-png = Also write the QR as a PNG file.
+help-password = Change the password, or reset a forgotten one with a code.
+help-password-change = Change the password (the current one unlocks; the new one is IMWALLET_NEW_PASSWORD, else prompted / the next stdin line). Other sessions of the account are signed out.
+help-password-reset = Set a new password for a forgotten one: the new password first, then the code sent to the phone or e-mail.
+arg-password-reset-identifier = Phone or e-mail of the account.
+arg-password-reset-code = The reset code (else prompted / read from stdin).
+help-freeze = Freeze the account at once (a lost phone): no money moves until `unfreeze`.
+help-unfreeze = Unfreeze an account frozen with `freeze` (the password again).
+help-security = Logins, password changes, freezes and other security events, newest first.
+help-coupons = The coupons of the account (use one with `pay --coupon ID`).
+help-points = The points balance and how it changed, newest first.
+help-ops = Money operations this device left open (an interrupted payment, a lost connection): list them, or settle them with the server now.
+help-ops-list = List the money operations whose outcome is still open.
+help-ops-reconcile = Ask the server how each open operation ended, and finish it exactly once.
 help-paycode = Show the offline payment code as a QR (provisions this device once).
 arg-paycode-png = Also write the QR as a PNG file.
+arg-paycode-watch = Keep showing the code, a fresh one every --every seconds, until Ctrl-C (not with --json).
+arg-paycode-every = Seconds between two codes with --watch (1 to 30).
 help-qr = Read payment QR payloads.
 help-qr-parse = Parse a payment QR payload and say what it is.
-arg-qr-parse-json = Print one JSON object: the payload, or {"{"}"error": ...{"}"}.
 arg-qr-parse-payload = The payload text, or `-` to read it from stdin (one trailing line break is dropped).
 help-sandbox = Run the sandbox wallet API server, or use its operator endpoints.
 help-sandbox-serve = Serve the sandbox API (same options as `imwallet-sandbox`).
@@ -260,3 +342,71 @@ arg-sandbox-code-operator_key = The sandbox's operator credential (its --operato
 arg-sandbox-serve-code_ttl_s = Validity of a verification code in seconds (default: the sandbox's code rules). A short value lets a harness see code_expired without waiting.
 error-outbox-malformed = the sandbox's outbox answer is malformed
 code-sent-for = (a { $purpose } code)
+
+## `imwallet demo`: the narration (the --json transcript keeps these English texts)
+
+demo-section-setup = Setup
+demo-section-signup = Sign-up and login
+demo-section-cards = Cards
+demo-section-topup = Top-up
+demo-section-pay = Scan and pay
+demo-section-transfer = Transfer by receive code
+demo-section-paycode = Offline payment code
+demo-section-withdrawal = Withdrawal
+demo-section-history = History
+demo-section-histories = Histories
+demo-section-balances = Final balances
+demo-sandbox-embedded = Sandbox: embedded at { $url } (in-memory ledger)
+demo-sandbox-external = Sandbox: { $url }
+demo-merchant-created = Merchant "Demo Coffee" (Shanghai, CNY) created: { $id }
+demo-register-code = { $name }: registration code sent to { $destination } (read from the sandbox outbox)
+demo-registered = { $name }: registered as user { $user }
+demo-logged-in = { $name }: logged in with password + second-factor code sent to { $destination }; encrypted vault created
+demo-unlocked = { $name }: vault locked, then unlocked with the password (session restored from the vault)
+demo-card-bound = { $name }: card bound and verified by code: { $card }
+demo-balance = { $name }: balance { $balances }
+demo-quote-topup = { $name }: quote for a top-up: { $quote }
+demo-did = { $name }: { $transaction }
+demo-scanned = { $name } scans the counter QR: { $format } code of { $payee } ({ $currency })
+demo-paid = { $name } pays: { $transaction }
+demo-coupon = The merchant gives { $name } a coupon: { $off } off from { $from }
+demo-quote-coupon = { $name }: quote with the coupon and { $points } points: { $quote }
+demo-receive-code = { $name } shows a receive code for { $amount } ("{ $reference }"):
+demo-sent-by-code = { $name } scans it and sends: { $transaction }
+demo-sent-by-phone = { $name } sends to { $to }'s phone: { $transaction }
+demo-paycode-charged = { $name } shows her offline payment code; the merchant's scanner charges { $amount } (fee to the merchant { $fee })
+demo-quote-withdrawal = { $name }: quote for a withdrawal: { $quote }
+demo-withdrawn = { $name } withdraws (confirmed by code): { $transaction }
+demo-settled = The bank settles the withdrawal: completed
+demo-syncing = { $name }: syncing history
+demo-synced = { $name }: history synced: { $fetched } transactions in { $pages } request(s), { $cached } cached (encrypted)
+demo-points = { $name }: { $points } points
+demo-summary = { $name }: spending summary
+demo-history-of = { $name }:
+demo-ledger-sound = sound
+demo-ledger-violated = VIOLATED
+demo-ledger-check = Sandbox ledger check: { $verdict } ({ $violations } violations).
+demo-done = Done in { $total } s ({ $kdf } s of it in the calls that derive keys from passwords, HTTP included: register, login, unlock).
+demo-error-listen = cannot listen on loopback: { $detail }
+demo-error-sandbox = cannot start the sandbox: { $detail }
+demo-error-unsound = the sandbox ledger is not sound ({ $violations } violations)
+demo-error-differs = { $who }'s final balance differs from the sandbox ledger
+demo-error-check = the sandbox ledger check failed to run
+demo-error-read-ledger = cannot read the sandbox ledger
+
+## What to do about an error, after its message on the same line (remedy-<code of --json>)
+
+remedy-insufficient_funds = Top up first: imwallet topup AMOUNT
+remedy-card_declined = Try another card: imwallet cards list, then --card ID
+remedy-wrong_password = Check the password (IMWALLET_PASSWORD, or the first stdin line).
+remedy-verification_failed = Run the command again for a new code (in the sandbox: imwallet sandbox code PHONE).
+remedy-account_frozen = No money can move until the account is unfrozen.
+remedy-risk_hold = The result will appear in: imwallet history
+remedy-not_found = Check the id, phone or e-mail you gave.
+remedy-rate_limited = Wait a moment, then try again.
+remedy-invalid_payload = Scan the code again, or see what it is: imwallet qr parse PAYLOAD
+remedy-outcome_unknown = Once the server is reachable: imwallet ops reconcile
+remedy-network = Check that the server is running and the URL is right (--server URL).
+remedy-timeout = Try again; if an operation stays open: imwallet ops reconcile
+remedy-server_unavailable = Try again later.
+remedy-relogin_required = Log in again: imwallet login PHONE-OR-EMAIL

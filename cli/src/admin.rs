@@ -153,6 +153,25 @@ impl SandboxAdmin {
             .ok_or_else(|| CliError::Other(format!("the sandbox's {what} answer has no {name}")))
     }
 
+    /// Whether the server refuses this client's API key (`GET
+    /// /v1/apps/current` answers `invalid_api_key` / `missing_api_key`).
+    /// Anything else — the app, an unreachable server, no answer within
+    /// two seconds — is not a refusal: the command goes on and meets it.
+    pub async fn api_key_refused(&self) -> bool {
+        let call = self.call(
+            "the app",
+            reqwest::Method::GET,
+            "/v1/apps/current",
+            None,
+            false,
+        );
+        matches!(
+            tokio::time::timeout(Duration::from_secs(2), call).await,
+            Ok(Err(CliError::AdminRefused { code, .. }))
+                if code == "invalid_api_key" || code == "missing_api_key"
+        )
+    }
+
     /// Creates a developer app and returns its API key.
     pub async fn create_app(&self, name: &str) -> Result<String, CliError> {
         let v = self

@@ -34,6 +34,9 @@ pub const REFUSED: u8 = 7;
 pub const OUTCOME_UNKNOWN: u8 = 8;
 /// Exit code: configuration.
 pub const CONFIGURATION: u8 = 9;
+/// Exit code: a money movement was not confirmed (declined, or no answer);
+/// nothing was sent.
+pub const NOT_CONFIRMED: u8 = 10;
 /// Exit code: usage.
 pub const USAGE: u8 = 64;
 /// Exit code: interrupted.
@@ -59,6 +62,10 @@ pub enum CliError {
     /// Missing or refused settings (server, API key).
     #[error("{0}")]
     Config(String),
+    /// A wallet call could not reach the server at this URL (nothing was
+    /// applied).
+    #[error("{}", tr!("error-network-at", url = .0.as_str()))]
+    NetworkAt(String),
     /// A sandbox admin call could not reach the server.
     #[error("{}", tr!("error-unreachable", url = .0.as_str()))]
     Unreachable(String),
@@ -76,6 +83,9 @@ pub enum CliError {
     /// Ctrl-C.
     #[error("{}", tr!("error-interrupted"))]
     Interrupted,
+    /// The person did not confirm a money movement; nothing was sent.
+    #[error("{}", tr!("error-not-confirmed"))]
+    NotConfirmed,
     /// A failure inside a named step of a longer run (the demo); keeps the
     /// step's exit code.
     #[error("{}", tr!("error-step", step = .step.as_str(), reason = .source.to_string()))]
@@ -103,10 +113,11 @@ impl CliError {
             CliError::Input { .. } => INVALID_INPUT,
             CliError::Usage(_) => USAGE,
             CliError::Config(_) => CONFIGURATION,
-            CliError::Unreachable(_) => UNREACHABLE,
+            CliError::Unreachable(_) | CliError::NetworkAt(_) => UNREACHABLE,
             CliError::AdminRefused { .. } => REFUSED,
             CliError::Other(_) => FAILURE,
             CliError::Interrupted => INTERRUPTED,
+            CliError::NotConfirmed => NOT_CONFIRMED,
             CliError::Step { source, .. } => source.exit_code(),
         }
     }
@@ -118,11 +129,58 @@ impl CliError {
             CliError::Input { .. } => "invalid_input",
             CliError::Usage(_) => "usage",
             CliError::Config(_) => "configuration",
-            CliError::Unreachable(_) => "network",
+            CliError::Unreachable(_) | CliError::NetworkAt(_) => "network",
             CliError::AdminRefused { .. } => "sandbox_refused",
             CliError::Other(_) => "failure",
             CliError::Interrupted => "interrupted",
+            CliError::NotConfirmed => "not_confirmed",
             CliError::Step { source, .. } => source.kind(),
+        }
+    }
+
+    /// Whether trying the same command again later may succeed (`--json`'s
+    /// `retryable`): the core catalog's answer for a wallet error; an
+    /// unreachable sandbox is, everything else is not.
+    pub fn retryable(&self) -> bool {
+        match self {
+            CliError::Wallet(e) => e.retryable(),
+            CliError::Unreachable(_) | CliError::NetworkAt(_) => true,
+            CliError::Step { source, .. } => source.retryable(),
+            _ => false,
+        }
+    }
+
+    /// The extra fields of `--json`'s error object that this error knows.
+    pub fn details(&self) -> Vec<(&'static str, serde_json::Value)> {
+        use serde_json::Value;
+        match self {
+            CliError::Input { field, .. } => vec![("field", Value::from(field.as_str()))],
+            CliError::Wallet(e) => {
+                let mut out = vec![("catalog_code", Value::from(e.code()))];
+                if let Some(s) = e.retry_after_s() {
+                    out.push(("retry_after_s", Value::from(s)));
+                }
+                match e {
+                    WalletError::InvalidInput { field, .. } => {
+                        out.push(("field", Value::from(field.as_str())));
+                    }
+                    WalletError::OutcomeUnknown { operation_id } => {
+                        out.push(("operation_id", Value::from(operation_id.as_str())));
+                    }
+                    WalletError::InvalidPayload { kind, offset, .. } => {
+                        out.push(("kind", Value::from(kind.as_str())));
+                        out.push(("offset", Value::from(*offset)));
+                    }
+                    _ => {}
+                }
+                out
+            }
+            CliError::Step { step, source } => {
+                let mut out = source.details();
+                out.push(("step", Value::from(step.as_str())));
+                out
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -131,6 +189,9 @@ impl CliError {
     pub fn user_line(&self, locale: Locale) -> String {
         match self {
             CliError::Wallet(e) => format!("{} ({})", e.user_message(locale), self),
+            CliError::NetworkAt(_) => {
+                format!("{} ({})", WalletError::Network.user_message(locale), self)
+            }
             CliError::Step { step, source } => tr!(
                 "error-step",
                 step = step.as_str(),
@@ -140,13 +201,35 @@ impl CliError {
         }
     }
 
+    /// What the person can do about it in the terminal, in `locale`
+    /// (`remedy-<kind>` of the catalogs), when there is something to say
+    /// beyond the message.
+    pub fn remedy(&self, locale: Locale) -> Option<String> {
+        let id = format!("remedy-{}", self.kind());
+        crate::i18n::catalog::has_message(&id)
+            .then(|| crate::i18n::catalog::text_in(locale, &id, None))
+    }
+
+    /// The whole line after `imwallet: `: the message, then the remedy.
+    pub fn line_with_remedy(&self, locale: Locale) -> String {
+        let message = one_line(&self.user_line(locale));
+        match self.remedy(locale) {
+            Some(r) => format!("{message} {r}"),
+            None => message,
+        }
+    }
+
     /// Prints the one-line message (in the language chosen for this run,
     /// see [`crate::i18n::choose`]) and returns the exit code.
     pub fn report(&self) -> ExitCode {
+        if crate::output::json() {
+            println!("{}", crate::output::error_value(self));
+            return ExitCode::from(self.exit_code());
+        }
         eprintln!(
             "{}: {}",
             tr!("error-prefix"),
-            one_line(&self.user_line(crate::i18n::current()))
+            self.line_with_remedy(crate::i18n::current())
         );
         ExitCode::from(self.exit_code())
     }
@@ -326,6 +409,27 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_a_person_can_act_on_carries_its_remedy_in_both_languages() {
+        let e = CliError::from(WalletError::InsufficientFunds);
+        let zh = e.line_with_remedy(Locale::ZhCn);
+        let en = e.line_with_remedy(Locale::En);
+        assert!(zh.contains("imwallet topup"), "{zh}");
+        assert!(zh.starts_with("余额不足"), "{zh}");
+        assert!(en.contains("imwallet topup"), "{en}");
+        assert!(!en.contains('\n') && !zh.contains('\n'));
+        let unknown = CliError::from(WalletError::OutcomeUnknown {
+            operation_id: "op1".into(),
+        });
+        assert!(
+            unknown
+                .line_with_remedy(Locale::En)
+                .contains("imwallet ops reconcile")
+        );
+        // Input errors already say what is wrong with which argument.
+        assert!(CliError::input("amount", "x").remedy(Locale::En).is_none());
+    }
+
+    #[test]
     fn the_help_table_lists_every_code() {
         for code in [
             FAILURE,
@@ -337,6 +441,7 @@ mod tests {
             REFUSED,
             OUTCOME_UNKNOWN,
             CONFIGURATION,
+            NOT_CONFIRMED,
             USAGE,
             INTERRUPTED,
         ] {

@@ -71,10 +71,24 @@ pub async fn password() -> Result<String, CliError> {
     Ok(p)
 }
 
+/// Environment variable holding the new password of `password change` /
+/// `password reset` for scripts (`IMWALLET_PASSWORD` is the current one).
+pub const NEW_PASSWORD_ENV: &str = "IMWALLET_NEW_PASSWORD";
+
 /// A new password: asked twice on a terminal, once from stdin or the
 /// environment.
 pub async fn new_password() -> Result<String, CliError> {
-    if let Ok(p) = std::env::var(PASSWORD_ENV)
+    chosen_password(PASSWORD_ENV).await
+}
+
+/// The password replacing the current one: `IMWALLET_NEW_PASSWORD`, else
+/// asked as [`new_password`] asks.
+pub async fn replacement_password() -> Result<String, CliError> {
+    chosen_password(NEW_PASSWORD_ENV).await
+}
+
+async fn chosen_password(env: &str) -> Result<String, CliError> {
+    if let Ok(p) = std::env::var(env)
         && !p.is_empty()
     {
         return Ok(p);
@@ -105,6 +119,52 @@ pub async fn code(given: Option<String>, sent_to: &str) -> Result<String, CliErr
     Ok(c)
 }
 
+/// Whether an answer means yes: `y`, `yes`, `是`, `好`, `确认` (any case,
+/// surrounding spaces ignored), in either language.
+pub fn is_yes(answer: &str) -> bool {
+    let a = answer.trim().to_lowercase();
+    matches!(a.as_str(), "y" | "yes" | "是" | "好" | "确认" | "是的")
+}
+
+/// Asks a yes/no question: on the terminal when stdin is one, else the
+/// next stdin line (scripts answer this way), else, when stdin has ended,
+/// on the controlling terminal `/dev/tty`. No answer at all is a no.
+pub async fn confirmation(prompt: String) -> Result<bool, CliError> {
+    tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        if std::io::stdin().is_terminal() {
+            eprint!("{prompt}");
+            let _ = std::io::stderr().flush();
+            return Ok(stdin_line("confirmation").is_ok_and(|a| is_yes(&a)));
+        }
+        match stdin_line("confirmation") {
+            Ok(answer) => Ok(is_yes(&answer)),
+            Err(_) => Ok(tty_answer(&prompt).is_some_and(|a| is_yes(&a))),
+        }
+    })
+    .await
+    .map_err(|_| CliError::Other(tr!("error-reader-stopped")))?
+}
+
+/// One line read from `/dev/tty` after writing `prompt` to it; `None`
+/// without a controlling terminal.
+fn tty_answer(prompt: &str) -> Option<String> {
+    use std::io::Write;
+    if !cfg!(unix) {
+        return None;
+    }
+    let mut tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .ok()?;
+    tty.write_all(prompt.as_bytes()).ok()?;
+    tty.flush().ok()?;
+    let mut line = String::new();
+    std::io::BufReader::new(tty).read_line(&mut line).ok()?;
+    Some(line)
+}
+
 /// A payload argument: the text itself, or `-` for the next stdin line.
 pub async fn payload(arg: &str) -> Result<String, CliError> {
     if arg != "-" {
@@ -113,4 +173,19 @@ pub async fn payload(arg: &str) -> Result<String, CliError> {
     tokio::task::spawn_blocking(|| stdin_line("payload"))
         .await
         .map_err(|_| CliError::Other(tr!("error-reader-stopped")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yes_is_understood_in_both_languages_and_anything_else_is_no() {
+        for yes in ["y", "Y", " yes ", "是", "确认", "好"] {
+            assert!(is_yes(yes), "{yes}");
+        }
+        for no in ["", "n", "no", "否", "yess", "ok"] {
+            assert!(!is_yes(no), "{no}");
+        }
+    }
 }

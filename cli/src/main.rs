@@ -19,6 +19,7 @@ mod demo;
 mod exit;
 mod i18n;
 mod input;
+mod output;
 mod png;
 mod profile;
 mod progress;
@@ -37,6 +38,10 @@ struct Cli {
     /// is the same in both.
     #[arg(long, global = true, value_parser = ["zh-CN", "zh", "en"])]
     lang: Option<String>,
+    /// Print exactly one JSON object on stdout (errors as {"error": ...});
+    /// field names in docs/cli.md.
+    #[arg(long, global = true)]
+    json: bool,
     #[command(flatten)]
     conn: terminal::Connection,
     #[command(subcommand)]
@@ -118,9 +123,31 @@ fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, ExitCode> {
                         .unwrap_or_default();
                     return Err(CliError::input(&field, message).report());
                 }
-                Err(CliError::Usage(tr!("error-usage", message = message)).report())
+                // clap's "did you mean", kept (its tip line is not the first).
+                match suggestion(&e) {
+                    Some(s) => Err(CliError::Usage(tr!(
+                        "error-usage-suggest",
+                        message = message,
+                        suggestion = s
+                    ))
+                    .report()),
+                    None => Err(CliError::Usage(tr!("error-usage", message = message)).report()),
+                }
             }
         },
+    }
+}
+
+/// The subcommand or option clap suggests for a misspelt one.
+fn suggestion(e: &clap::Error) -> Option<String> {
+    use clap::error::ContextValue;
+    let value = e
+        .get(ContextKind::SuggestedSubcommand)
+        .or_else(|| e.get(ContextKind::SuggestedArg))?;
+    match value {
+        ContextValue::String(s) => Some(s.clone()),
+        ContextValue::Strings(list) if !list.is_empty() => Some(list.join(", ")),
+        _ => None,
     }
 }
 
@@ -152,7 +179,11 @@ async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Res
     let api_key = conn.api_key.or(stored.api_key);
     let admin = admin::SandboxAdmin::new(&server, api_key.clone())?;
     match action {
-        SandboxAction::App { name } => println!("{}", admin.create_app(&name).await?),
+        SandboxAction::App { name } => {
+            let key = admin.create_app(&name).await?;
+            output::say(&key);
+            output::emit(serde_json::json!({ "api_key": key }));
+        }
         SandboxAction::Code {
             destination,
             purpose,
@@ -168,9 +199,13 @@ async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Res
             let (code, sent_for) = admin.newest_code_of(&destination, purpose).await?;
             // The code alone on stdout (scripts capture it); what it is for
             // on stderr.
-            println!("{code}");
             let sent_for = render::wire_name(&sent_for);
-            eprintln!("{}", tr!("code-sent-for", purpose = sent_for));
+            if output::json() {
+                output::emit(serde_json::json!({ "code": code, "purpose": sent_for }));
+            } else {
+                println!("{code}");
+                eprintln!("{}", tr!("code-sent-for", purpose = sent_for));
+            }
         }
         SandboxAction::Serve(_) => {}
     }
@@ -180,10 +215,12 @@ async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Res
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     i18n::set_current(i18n::choose::from_process(&args));
+    output::set_json(output::asked_in(&args));
     let cli = match parse(args) {
         Ok(cli) => cli,
         Err(code) => return code,
     };
+    output::set_json(cli.json);
     // One TLS provider for every HTTP client of the process (ring, as in
     // the core). Already installed is fine.
     let _ = rustls::crypto::ring::default_provider().install_default();

@@ -23,9 +23,6 @@ pub enum QrAction {
 /// Arguments of `imwallet qr parse`.
 #[derive(Args)]
 pub struct ParseArgs {
-    /// Print one JSON object: the payload, or {"error": {...}}.
-    #[arg(long)]
-    json: bool,
     /// The payload text, or `-` to read it from stdin (one trailing line
     /// break is dropped).
     payload: String,
@@ -68,6 +65,19 @@ fn payload_text(mut bytes: Vec<u8>) -> Result<String, qr::QrError> {
     })
 }
 
+/// A refused payload as `--json`'s error object: the parser's `kind`,
+/// `offset`, `tag` and `message`, with the `code`, `retryable` and
+/// `exit_code` every error object has.
+fn refusal_json(e: &qr::QrError) -> serde_json::Value {
+    let mut error = serde_json::to_value(e).unwrap_or_default();
+    if let Some(map) = error.as_object_mut() {
+        map.insert("code".into(), "invalid_payload".into());
+        map.insert("retryable".into(), false.into());
+        map.insert("exit_code".into(), 2.into());
+    }
+    serde_json::json!({ "error": error })
+}
+
 /// What `qr parse` prints: stdout text, stderr text and the exit code.
 struct Rendered {
     stdout: String,
@@ -83,10 +93,7 @@ fn render_result(result: Result<qr::PaymentPayload<'_>, qr::QrError>, json: bool
     let code = if result.is_ok() { 0 } else { 2 };
     let (stdout, stderr) = match (&result, json) {
         (Ok(p), true) => (serde_json::to_string(p).unwrap_or_default(), String::new()),
-        (Err(e), true) => (
-            serde_json::to_string(&serde_json::json!({ "error": e })).unwrap_or_default(),
-            String::new(),
-        ),
+        (Err(e), true) => (refusal_json(e).to_string(), String::new()),
         (Ok(p), false) => (human(p), String::new()),
         (Err(e), false) => (String::new(), tr!("qr-refused", detail = e.to_string())),
     };
@@ -100,16 +107,13 @@ fn render_result(result: Result<qr::PaymentPayload<'_>, qr::QrError>, json: bool
 fn parse(args: &ParseArgs) -> ExitCode {
     let input = match read_payload(&args.payload) {
         Ok(Ok(s)) => s,
-        Ok(Err(refused)) => return print(render_result(Err(refused), args.json)),
+        Ok(Err(refused)) => return print(render_result(Err(refused), crate::output::json())),
         Err(e) => {
-            eprintln!(
-                "imwallet: {}",
-                tr!("error-stdin-read", detail = e.to_string())
-            );
-            return ExitCode::from(1);
+            return crate::exit::CliError::Other(tr!("error-stdin-read", detail = e.to_string()))
+                .report();
         }
     };
-    print(render(&input, args.json))
+    print(render(&input, crate::output::json()))
 }
 
 /// Writes a rendered answer and gives its exit code.

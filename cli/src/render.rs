@@ -6,7 +6,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 use imwallet_core::wallet::{SpendingLine, TransactionView};
 use imwallet_protocol::money::Money;
-use imwallet_protocol::wire::{Card, Quote, Transaction};
+use imwallet_protocol::wire::{Card, Coupon, Quote, Transaction, TransactionType};
 use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 
@@ -62,21 +62,46 @@ fn push_extras(s: &mut String, discount: &Money, points_used: i64, points_earned
     }
 }
 
-/// What a completed (or pending) operation did, on one line.
+/// What a completed (or pending) operation did, on one line. A payment
+/// is the payer's receipt: what the payer paid, not the merchant's fee.
 pub fn transaction(t: &Transaction) -> String {
-    let mut s = tr!(
-        "transaction-line",
-        kind = kind_name(t.kind.as_str()),
-        status = status_name(&wire_name(&t.status)),
-        amount = money(&t.amount),
-        fee = money(&t.fee),
-        effect = signed(&t.balance_effect),
-    );
+    let mut s = if t.kind == TransactionType::Payment {
+        tr!(
+            "payment-line",
+            kind = kind_name(t.kind.as_str()),
+            status = status_name(&wire_name(&t.status)),
+            amount = money(&t.amount),
+            paid = money(&payer_paid(t)),
+            effect = signed(&t.balance_effect),
+        )
+    } else {
+        tr!(
+            "transaction-line",
+            kind = kind_name(t.kind.as_str()),
+            status = status_name(&wire_name(&t.status)),
+            amount = money(&t.amount),
+            fee = money(&t.fee),
+            effect = signed(&t.balance_effect),
+        )
+    };
     push_extras(&mut s, &t.discount, t.points_redeemed, t.points_earned);
     if let Some(name) = t.counterparty.as_ref().and_then(|c| c.name.as_deref()) {
         s.push_str(&tr!("transaction-with", name = name));
     }
     s
+}
+
+/// What the payer of a payment paid: the amount less the coupon and the
+/// points (the merchant's fee is the merchant's).
+fn payer_paid(t: &Transaction) -> Money {
+    if t.balance_effect.minor < 0 {
+        Money::new(-t.balance_effect.minor, t.balance_effect.currency)
+    } else {
+        Money::new(
+            t.amount.minor - t.discount.minor - t.points_redeemed,
+            t.amount.currency,
+        )
+    }
 }
 
 /// A transaction kind (`top_up`, ...) in the current language.
@@ -106,6 +131,27 @@ pub fn card(c: &Card) -> String {
         last4 = c.last4.as_str(),
         expiry = format!("{:02}/{}", c.expiry_month, c.expiry_year),
         bank = c.bank.as_str(),
+        status = status_name(&wire_name(&c.status)),
+    )
+}
+
+/// A coupon on one line: id, what it takes off, the minimum spend, until
+/// when, and its status.
+pub fn coupon(c: &Coupon) -> String {
+    let off = match (&c.amount_off, c.percent_off_bps) {
+        (Some(m), _) => money(m),
+        (None, Some(bps)) => tr!(
+            "coupon-percent",
+            percent = format!("{}.{:02}", bps / 100, bps % 100)
+        ),
+        (None, None) => "-".to_owned(),
+    };
+    tr!(
+        "coupon-line",
+        id = c.coupon_id.as_str(),
+        off = off,
+        min = money(&c.min_spend),
+        until = timestamp(c.expires_at),
         status = status_name(&wire_name(&c.status)),
     )
 }

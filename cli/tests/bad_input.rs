@@ -27,6 +27,22 @@ fn offline(home: &str, rest: &[&str]) -> std::process::Command {
 async fn an_unknown_subcommand_is_a_usage_error_64() {
     let line = assert_one_line_error(&output(imwallet(&["frobnicate"])).await, 64);
     assert!(line.contains("frobnicate"), "{line}");
+    // clap's suggestion is kept, in both languages.
+    let line = assert_one_line_error(&output(imwallet(&["balanse"])).await, 64);
+    assert!(line.contains("did you mean balance?"), "{line}");
+    let line = assert_one_line_error(
+        &output(imwallet(&[
+            "--lang",
+            "zh-CN",
+            "topup",
+            "1",
+            "--currensy",
+            "X",
+        ]))
+        .await,
+        64,
+    );
+    assert!(line.contains("您是不是要输入 --currency"), "{line}");
 }
 
 #[tokio::test]
@@ -63,10 +79,27 @@ async fn an_invalid_payload_is_refused_with_2() {
 #[tokio::test]
 async fn an_unreachable_server_is_5() {
     let dir = home();
-    let mut register = offline(&home_arg(dir.path()), &["register", "+8613800000001"]);
+    let server = dead_server();
+    let home = home_arg(dir.path());
+    let args = [
+        "--home",
+        &home,
+        "--server",
+        &server,
+        "--api-key",
+        "key",
+        "register",
+        "+8613800000001",
+    ];
+    let mut register = imwallet(&args);
     register.env("IMWALLET_PASSWORD", "whatever password");
     let line = assert_one_line_error(&output(register).await, 5);
-    assert!(line.contains("cannot reach the server"), "{line}");
+    // The URL is named (a typo in --server shows), with what to do.
+    assert!(
+        line.contains(&format!("cannot reach the server at {server}")),
+        "{line}"
+    );
+    assert!(line.contains("--server URL"), "{line}");
 }
 
 #[tokio::test]
@@ -92,7 +125,10 @@ async fn ctrl_c_while_waiting_for_input_stops_cleanly_with_130() {
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    let child = command.spawn().unwrap();
+    let mut child = command.spawn().unwrap();
+    // Kept open until the process has exited: closing it first (as
+    // wait_with_output does) races the signal with an end of input.
+    let stdin = child.stdin.take();
     // The readiness marker: the process has installed its SIGINT handler
     // (the command then waits on stdin inside it). Before that, SIGINT
     // would kill it the default way and the test would prove nothing.
@@ -105,6 +141,7 @@ async fn ctrl_c_while_waiting_for_input_stops_cleanly_with_130() {
     let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
         .await
         .unwrap();
+    drop(stdin);
     let line = assert_one_line_error(&out, 130);
     assert_eq!(line, "imwallet: interrupted");
 }
@@ -185,4 +222,33 @@ async fn bytes_that_are_not_utf8_on_stdin_are_a_json_refusal_with_2() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["error"]["kind"], "malformed");
     assert_eq!(v["error"]["offset"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_api_key_is_explained_before_the_password_is_asked_for() {
+    let server = common::Server::start().await;
+    let dir = home();
+    let home = home_arg(dir.path());
+    for lang in ["en", "zh-CN"] {
+        // No password on stdin: were it asked for first, this would be
+        // "standard input ended" (exit 3).
+        let out = output(imwallet(&[
+            "--lang",
+            lang,
+            "--home",
+            &home,
+            "--server",
+            &server.url,
+            "--api-key",
+            "not-a-key",
+            "login",
+            "+8613800000003",
+        ]))
+        .await;
+        let line = assert_one_line_error(&out, 9);
+        assert!(
+            line.contains(&server.url) && line.contains("--api-key"),
+            "{line}"
+        );
+    }
 }

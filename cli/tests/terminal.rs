@@ -76,8 +76,8 @@ async fn a_user_registers_logs_in_tops_up_pays_a_code_and_reads_the_history() {
     assert_ok(&out);
     assert!(stdout(&out).contains("•••• 4242"));
 
-    // topup: the password on stdin.
-    let mut topup = Session::start(imwallet(&["--home", &home, "topup", "500.00"]));
+    // topup: the password on stdin, the confirmation by --yes.
+    let mut topup = Session::start(imwallet(&["--home", &home, "topup", "500.00", "--yes"]));
     topup.line(PASSWORD);
     let out = topup.finish().await;
     assert_ok(&out);
@@ -85,12 +85,13 @@ async fn a_user_registers_logs_in_tops_up_pays_a_code_and_reads_the_history() {
     assert!(text.contains("fee 0.50 CNY"), "{text}");
     assert!(text.contains("Balance: 499.50 CNY"), "{text}");
 
-    // pay -: the payload first, then the password.
+    // pay -: the payload first, then the password, then the confirmation.
     let mut pay = Session::start(imwallet(&[
         "--home", &home, "pay", "-", "--amount", "12.50", "--memo", "tea",
     ]));
     pay.line(&payload);
     pay.line(PASSWORD);
+    pay.line("y");
     let out = pay.finish().await;
     assert_ok(&out);
     let text = stdout(&out);
@@ -105,8 +106,8 @@ async fn a_user_registers_logs_in_tops_up_pays_a_code_and_reads_the_history() {
     history.env("IMWALLET_PASSWORD", PASSWORD);
     let out = output(history).await;
     assert_ok(&out);
-    let rows: Value = serde_json::from_str(&stdout(&out)).expect("history --json is JSON");
-    let rows = rows.as_array().unwrap();
+    let doc: Value = serde_json::from_str(&stdout(&out)).expect("history --json is JSON");
+    let rows = doc["transactions"].as_array().unwrap();
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!(rows[0]["kind"], "payment");
     assert_eq!(rows[0]["amount"]["amount"], "-12.50");
@@ -118,9 +119,10 @@ async fn a_user_registers_logs_in_tops_up_pays_a_code_and_reads_the_history() {
     assert_owner_only(dir.path());
     assert!(!server.ledger(&format!("merchant:{merchant_id}")).is_empty());
 
-    // withdraw: the password, then the withdrawal code.
+    // withdraw: the password, the confirmation, then the withdrawal code.
     let mut withdraw = Session::start(imwallet(&["--home", &home, "withdraw", "20.00"]));
     withdraw.line(PASSWORD);
+    withdraw.line("yes");
     let code = server.next_code(phone, "withdraw", 0).await;
     withdraw.line(&code);
     let out = withdraw.finish().await;
@@ -143,8 +145,8 @@ async fn a_user_registers_logs_in_tops_up_pays_a_code_and_reads_the_history() {
     };
     let out = run(&["summary", "--json"]).await;
     assert_ok(&out);
-    let lines: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let spent: i64 = lines
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let spent: i64 = doc["summary"]
         .as_array()
         .unwrap()
         .iter()

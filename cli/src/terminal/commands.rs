@@ -21,6 +21,10 @@ pub struct Connection {
     /// The developer app's API key; saved in the profile on first use.
     #[arg(long, global = true, env = "IMWALLET_API_KEY", hide_env_values = true)]
     pub api_key: Option<String>,
+    /// Do not ask before moving money (top-up, pay, transfer, withdraw):
+    /// the quote is shown and the operation goes ahead.
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
 }
 
 /// The terminal wallet's commands.
@@ -137,9 +141,6 @@ pub enum WalletCommand {
     },
     /// Sync and show the transaction history.
     History {
-        /// Print JSON instead of a table.
-        #[arg(long)]
-        json: bool,
         /// Rows to show.
         #[arg(long, default_value_t = 50, allow_negative_numbers = true)]
         limit: u32,
@@ -148,11 +149,7 @@ pub enum WalletCommand {
         offline: bool,
     },
     /// Spending per month and category.
-    Summary {
-        /// Print JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
+    Summary,
     /// Show a receive code as a QR.
     Receive {
         /// A fixed amount (makes the code single-payment).
@@ -168,11 +165,41 @@ pub enum WalletCommand {
         #[arg(long)]
         png: Option<PathBuf>,
     },
+    /// Change the password, or reset a forgotten one with a code.
+    Password {
+        #[command(subcommand)]
+        action: PasswordAction,
+    },
+    /// Freeze the account at once (a lost phone): no money moves until
+    /// `unfreeze`.
+    Freeze,
+    /// Unfreeze an account frozen with `freeze` (the password again).
+    Unfreeze,
+    /// Logins, password changes, freezes and other security events, newest
+    /// first.
+    Security,
+    /// The coupons of the account (use one with `pay --coupon ID`).
+    Coupons,
+    /// The points balance and how it changed, newest first.
+    Points,
+    /// Money operations this device left open (an interrupted payment, a
+    /// lost connection): list them, or settle them with the server now.
+    Ops {
+        #[command(subcommand)]
+        action: OpsAction,
+    },
     /// Show the offline payment code as a QR (provisions this device once).
     Paycode {
         /// Also write the QR as a PNG file.
         #[arg(long)]
         png: Option<PathBuf>,
+        /// Keep showing the code, a fresh one every --every seconds, until
+        /// Ctrl-C (not with --json).
+        #[arg(long)]
+        watch: bool,
+        /// Seconds between two codes with --watch (1 to 30).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=30))]
+        every: u64,
     },
 }
 
@@ -200,6 +227,34 @@ pub enum CardsAction {
         /// Card id.
         card_id: String,
     },
+}
+
+/// `imwallet password ...`
+#[derive(Subcommand, Debug)]
+pub enum PasswordAction {
+    /// Change the password (the current one unlocks; the new one is
+    /// `IMWALLET_NEW_PASSWORD`, else prompted / the next stdin line). Other
+    /// sessions of the account are signed out.
+    Change,
+    /// Set a new password for a forgotten one: the new password first,
+    /// then the code sent to the phone or e-mail.
+    Reset {
+        /// Phone or e-mail of the account.
+        identifier: String,
+        /// The reset code (else prompted / read from stdin).
+        #[arg(long)]
+        code: Option<String>,
+    },
+}
+
+/// `imwallet ops ...`
+#[derive(Subcommand, Debug, Clone, Copy)]
+pub enum OpsAction {
+    /// List the money operations whose outcome is still open.
+    List,
+    /// Ask the server how each open operation ended, and finish it exactly
+    /// once.
+    Reconcile,
 }
 
 /// What `imwallet quote` prices.

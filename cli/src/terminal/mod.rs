@@ -5,24 +5,39 @@
 //! before the password is asked for.
 
 mod commands;
+mod confirm;
+mod money;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use imwallet_core::wallet::{PayRequest, ReceiveCodeRequest, Wallet, WalletConfig, WalletError};
+use imwallet_core::wallet::{ReceiveCodeRequest, Wallet, WalletConfig, WalletError};
 use imwallet_protocol::money::Money;
-use imwallet_protocol::wire::{CardStatus, Operation, Purpose};
+use imwallet_protocol::wire::{Card, CardStatus, Purpose};
+use serde_json::json;
 
-pub use commands::{CardsAction, Connection, WalletCommand};
+pub use commands::{CardsAction, Connection, OpsAction, PasswordAction, WalletCommand};
 
 use crate::exit::CliError;
+use crate::output::{emit, say};
 use crate::progress::{interruptible, sync_history};
-use crate::{args, input, png, profile, render, tr};
+use crate::{args, input, output, png, profile, render, tr};
 
-/// Opens the wallet of the profile (locked).
-fn open(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
+/// Opens the wallet of the profile (locked), after making sure the server
+/// does not refuse the app's API key: that is said before a password is
+/// asked for, not after.
+async fn open(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
     let home = conn.home.clone().unwrap_or_else(profile::default_home);
     let (url, key) = profile::resolve(&home, conn.server.clone(), conn.api_key.clone())?;
+    if crate::admin::SandboxAdmin::new(&url, Some(key.clone()))?
+        .api_key_refused()
+        .await
+    {
+        return Err(CliError::Config(tr!(
+            "error-api-key-refused",
+            url = url.as_str()
+        )));
+    }
     profile::prepare(&home)?;
     let config = WalletConfig::new(profile::wallet_dir(&home), &url, &key)?;
     let wallet = Wallet::open(config)?;
@@ -34,56 +49,107 @@ fn open(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
 
 /// Opens and unlocks the wallet with the password; fails without a session.
 async fn unlocked(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
-    let wallet = open(conn)?;
+    Ok(unlocked_keeping_password(conn).await?.0)
+}
+
+/// [`unlocked`], also returning the password (for a call that sends it
+/// again, e.g. `unfreeze`).
+async fn unlocked_keeping_password(conn: &Connection) -> Result<(Arc<Wallet>, String), CliError> {
+    let wallet = open(conn).await?;
     if !wallet.has_account() {
         return Err(CliError::Wallet(WalletError::NotLoggedIn));
     }
     let password = input::password().await?;
-    wallet.unlock(password).await?;
+    wallet.unlock(password.clone()).await?;
     if !wallet.is_logged_in() {
         return Err(CliError::Wallet(WalletError::NotLoggedIn));
     }
-    Ok(wallet)
+    Ok((wallet, password))
 }
 
-/// Unlocks, then finishes any money operation a previous run left open.
-async fn unlocked_for_money(conn: &Connection) -> Result<Arc<Wallet>, CliError> {
+/// Unlocks, then finishes any money operation a previous run left open;
+/// returns how many it finished (`reconciled` of `--json`).
+async fn unlocked_for_money(conn: &Connection) -> Result<(Arc<Wallet>, u32), CliError> {
     let wallet = unlocked(conn).await?;
     let report = wallet.reconcile_pending().await?;
     if report.completed > 0 {
-        println!("{}", tr!("reconciled", count = report.completed));
+        say(tr!("reconciled", count = report.completed));
     }
-    Ok(wallet)
+    Ok((wallet, report.completed))
 }
 
-async fn default_card(wallet: &Wallet, given: Option<String>) -> Result<String, CliError> {
-    if let Some(c) = given {
-        return Ok(c);
+/// The card `given` (by id), else the first verified one; its brand and
+/// last four digits name it when the movement is confirmed.
+pub(crate) async fn default_card(wallet: &Wallet, given: Option<String>) -> Result<Card, CliError> {
+    let cards = wallet.cards().await?;
+    match given {
+        Some(id) => cards
+            .into_iter()
+            .find(|c| c.card_id == id)
+            .ok_or_else(|| CliError::input("card", tr!("error-unknown-card", id = id.as_str()))),
+        None => cards
+            .into_iter()
+            .find(|c| c.status == CardStatus::Active)
+            .ok_or_else(|| CliError::input("card", tr!("error-no-card"))),
     }
-    wallet
-        .cards()
-        .await?
-        .into_iter()
-        .find(|c| c.status == CardStatus::Active)
-        .map(|c| c.card_id)
-        .ok_or_else(|| CliError::input("card", tr!("error-no-card")))
 }
 
-async fn print_balance(wallet: &Wallet) -> Result<(), CliError> {
-    let balances = render::balances(&wallet.balances().await?);
-    println!("{}", tr!("balance-line", balances = balances));
-    Ok(())
+/// The balances, shown on one line (human output) and returned.
+async fn show_balance(wallet: &Wallet) -> Result<Vec<Money>, CliError> {
+    let balances = wallet.balances().await?;
+    say(tr!("balance-line", balances = render::balances(&balances)));
+    Ok(balances)
 }
 
+/// Draws a QR with its payload (and writes the PNG); with `--json`, only
+/// the PNG is written.
 fn show_qr(payload: &str, png_path: Option<&PathBuf>) -> Result<(), CliError> {
     let code = render::qr_code(payload)?;
-    println!("{}", render::qr_terminal(&code));
-    println!("{payload}");
+    say(render::qr_terminal(&code));
+    say(payload);
     if let Some(path) = png_path {
         std::fs::write(path, png::qr_png(&code)?)?;
-        println!("{}", tr!("qr-written", path = path.display().to_string()));
+        say(tr!("qr-written", path = path.display().to_string()));
     }
     Ok(())
+}
+
+/// `paycode --watch`: a fresh code well before the old one expires, until
+/// Ctrl-C (which ends the run as every interrupted command does) or until
+/// nobody reads stdout any more (e.g. `| head`), which ends it quietly.
+async fn watch_paycode(
+    wallet: &Wallet,
+    png_path: Option<&PathBuf>,
+    every: u64,
+) -> Result<(), CliError> {
+    use std::io::{IsTerminal, Write};
+    let clear = if std::io::stdout().is_terminal() {
+        "\x1b[2J\x1b[H"
+    } else {
+        ""
+    };
+    loop {
+        let payload = wallet.payment_code().await?;
+        let code = render::qr_code(&payload)?;
+        if let Some(path) = png_path {
+            std::fs::write(path, png::qr_png(&code)?)?;
+        }
+        let frame = format!(
+            "{clear}{}\n{payload}\n{}\n",
+            render::qr_terminal(&code),
+            tr!("paycode-watch-hint", seconds = every)
+        );
+        let mut out = std::io::stdout().lock();
+        if out
+            .write_all(frame.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return Ok(());
+        }
+        drop(out);
+        tokio::time::sleep(std::time::Duration::from_secs(every)).await;
+    }
 }
 
 /// Runs one terminal-wallet command; Ctrl-C interrupts it cleanly. The
@@ -92,12 +158,24 @@ fn show_qr(payload: &str, png_path: Option<&PathBuf>) -> Result<(), CliError> {
 /// where it is, and a money operation cut off that way stays in the
 /// vault's outbox and is reconciled by the next money command.
 pub async fn run(command: WalletCommand, conn: Connection) -> Result<(), CliError> {
-    match command {
-        WalletCommand::History { .. } | WalletCommand::Summary { .. } => {
-            dispatch(command, conn).await
-        }
+    let server = server_url(&conn);
+    let outcome = match command {
+        WalletCommand::History { .. } | WalletCommand::Summary => dispatch(command, conn).await,
         other => interruptible(dispatch(other, conn)).await,
+    };
+    // An unreachable server is named, so a typo in --server shows.
+    match (outcome, server) {
+        (Err(CliError::Wallet(WalletError::Network)), Some(url)) => Err(CliError::NetworkAt(url)),
+        (other, _) => other,
     }
+}
+
+/// The server this command talks to: the flag, else the profile's.
+fn server_url(conn: &Connection) -> Option<String> {
+    conn.server.clone().or_else(|| {
+        let home = conn.home.clone().unwrap_or_else(profile::default_home);
+        profile::load(&home).ok().and_then(|s| s.server)
+    })
 }
 
 async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliError> {
@@ -108,7 +186,7 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             name,
             code,
         } => {
-            let wallet = open(&conn)?;
+            let wallet = open(&conn).await?;
             let password = input::new_password().await?;
             let sent = wallet
                 .request_code(Purpose::Register, Some(identifier.clone()))
@@ -118,25 +196,24 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
                 .register(identifier.clone(), password, code, name)
                 .await?;
             let name = profile.display_name.as_deref().unwrap_or(&identifier);
-            println!(
-                "{}",
-                tr!(
-                    "registered",
-                    name = name,
-                    user = profile.user_id.as_str(),
-                    identifier = identifier.as_str()
-                )
-            );
+            say(tr!(
+                "registered",
+                name = name,
+                user = profile.user_id.as_str(),
+                identifier = identifier.as_str()
+            ));
+            emit(json!({ "profile": profile }));
         }
         C::Login { identifier, code } => {
-            let wallet = open(&conn)?;
+            let wallet = open(&conn).await?;
             let password = input::password().await?;
             let sent = wallet.login(identifier, password).await?;
             let code = input::code(code, &sent.destination).await?;
             let profile = wallet.verify_login(code).await?;
             let name = profile.display_name.as_deref().unwrap_or("-");
             let user = profile.user_id.as_str();
-            println!("{}", tr!("logged-in", name = name, user = user));
+            say(tr!("logged-in", name = name, user = user));
+            emit(json!({ "profile": profile }));
         }
         C::Unlock => {
             let wallet = unlocked(&conn).await?;
@@ -144,24 +221,22 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             let name = profile.display_name.as_deref().unwrap_or("-");
             let status = render::status_name(&render::wire_name(&profile.status));
             let user = profile.user_id.as_str();
-            println!(
-                "{}",
-                tr!("unlocked", name = name, user = user, status = status)
-            );
-            print_balance(&wallet).await?;
+            say(tr!("unlocked", name = name, user = user, status = status));
+            let balances = show_balance(&wallet).await?;
+            emit(json!({ "profile": profile, "balances": balances }));
         }
         C::Logout => {
             let wallet = unlocked(&conn).await?;
             wallet.logout().await?;
-            println!("{}", tr!("logged-out"));
+            say(tr!("logged-out"));
+            emit(json!({ "logged_out": true }));
         }
         C::Balance => {
             let wallet = unlocked(&conn).await?;
-            print_balance(&wallet).await?;
-            println!(
-                "{}",
-                tr!("points-line", points = wallet.points().await?.balance)
-            );
+            let balances = show_balance(&wallet).await?;
+            let points = wallet.points().await?.balance;
+            say(tr!("points-line", points = points));
+            emit(json!({ "balances": balances, "points": points }));
         }
         C::Cards { action } => cards(action, &conn).await?,
         C::Quote {
@@ -176,122 +251,31 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             let q = wallet
                 .quote(operation.wire(), amount, coupon, points)
                 .await?;
-            println!("{}", tr!("quote-label", quote = render::quote(&q)));
+            say(tr!("quote-label", quote = render::quote(&q)));
+            emit(json!({ "quote": q }));
         }
-        C::Topup {
-            amount,
-            currency,
-            card,
-        } => {
-            let amount = args::amount(&amount, &currency)?;
-            let wallet = unlocked_for_money(&conn).await?;
-            let card = default_card(&wallet, card).await?;
-            let q = wallet.quote(Operation::TopUp, amount, None, None).await?;
-            println!("{}", tr!("quote-label", quote = render::quote(&q)));
-            let t = wallet.top_up(card, amount).await?;
-            println!(
-                "{}",
-                tr!("done-label", transaction = render::transaction(&t))
-            );
-            print_balance(&wallet).await?;
+        C::Topup { .. } | C::Pay { .. } | C::Transfer { .. } | C::Withdraw { .. } => {
+            money::run(command, &conn).await?;
         }
-        C::Pay {
-            payload,
-            amount,
-            currency,
-            coupon,
-            points,
-            memo,
-        } => {
-            let payload = input::payload(&payload).await?;
-            args::payload(&payload)?;
-            let amount = args::optional_amount(amount.as_deref(), &currency)?;
-            let wallet = unlocked_for_money(&conn).await?;
-            let t = wallet
-                .pay(PayRequest {
-                    payload,
-                    amount,
-                    coupon_id: coupon,
-                    points,
-                    memo,
-                })
-                .await?;
-            println!(
-                "{}",
-                tr!("paid-label", transaction = render::transaction(&t))
-            );
-            print_balance(&wallet).await?;
-        }
-        C::Transfer {
-            to,
-            amount,
-            currency,
-            memo,
-        } => {
-            let amount = args::amount(&amount, &currency)?;
-            let target = args::transfer_target(&to);
-            let wallet = unlocked_for_money(&conn).await?;
-            let t = wallet.transfer(target, amount, memo).await?;
-            println!(
-                "{}",
-                tr!("sent-label", transaction = render::transaction(&t))
-            );
-            print_balance(&wallet).await?;
-        }
-        C::Withdraw {
-            amount,
-            currency,
-            card,
-            code,
-        } => {
-            let amount = args::amount(&amount, &currency)?;
-            let wallet = unlocked_for_money(&conn).await?;
-            let card = default_card(&wallet, card).await?;
-            let q = wallet
-                .quote(Operation::Withdrawal, amount, None, None)
-                .await?;
-            println!("{}", tr!("quote-label", quote = render::quote(&q)));
-            let code = match code {
-                Some(c) => c,
-                None => {
-                    let sent = wallet.request_code(Purpose::Withdraw, None).await?;
-                    input::code(None, &sent.destination).await?
-                }
-            };
-            let t = wallet.withdraw(card, amount, code).await?;
-            println!(
-                "{}",
-                tr!("withdrawal-label", transaction = render::transaction(&t))
-            );
-            print_balance(&wallet).await?;
-        }
-        C::History {
-            json,
-            limit,
-            offline,
-        } => {
+        C::History { limit, offline } => {
             let wallet = unlocked(&conn).await?;
             if !offline {
-                sync_history(&wallet, &tr!("syncing-history"), !json).await?;
+                sync_history(&wallet, &tr!("syncing-history"), !output::json()).await?;
             }
             let page = wallet.history(limit, 0).await?;
-            if json {
-                println!("{}", render::history_json(&page.items));
-            } else if page.items.is_empty() {
-                println!("{}", tr!("no-transactions"));
+            if page.items.is_empty() {
+                say(tr!("no-transactions"));
             } else {
-                println!("{}", render::history_table(&page.items));
+                say(render::history_table(&page.items));
             }
+            emit(json!({ "transactions": render::history_json(&page.items) }));
         }
-        C::Summary { json } => {
+        C::Summary => {
             let wallet = unlocked(&conn).await?;
-            sync_history(&wallet, &tr!("syncing-history"), !json).await?;
+            sync_history(&wallet, &tr!("syncing-history"), !output::json()).await?;
             let lines = wallet.spending_summary().await?;
-            if json {
-                println!("{}", render::summary_json(&lines));
-            } else {
-                println!("{}", render::summary_table(&lines));
-            }
+            say(render::summary_table(&lines));
+            emit(json!({ "summary": render::summary_json(&lines) }));
         }
         C::Receive {
             amount,
@@ -310,15 +294,144 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
                 })
                 .await?;
             show_qr(&payload, png.as_ref())?;
+            emit(json!({ "payload": payload, "png": png }));
         }
-        C::Paycode { png } => {
+        C::Ops { action } => ops(action, &conn).await?,
+        C::Password {
+            action: PasswordAction::Change,
+        } => {
+            let (wallet, current) = unlocked_keeping_password(&conn).await?;
+            let new = input::replacement_password().await?;
+            wallet.change_password(current, new).await?;
+            say(tr!("password-changed"));
+            emit(json!({ "password_changed": true }));
+        }
+        C::Password {
+            action: PasswordAction::Reset { identifier, code },
+        } => {
+            let wallet = open(&conn).await?;
+            let new = input::replacement_password().await?;
+            let sent = wallet
+                .request_code(Purpose::ResetPassword, Some(identifier.clone()))
+                .await?;
+            let code = input::code(code, &sent.destination).await?;
+            wallet.reset_password(identifier.clone(), code, new).await?;
+            say(tr!("password-reset", identifier = identifier.as_str()));
+            emit(json!({ "password_reset": true }));
+        }
+        C::Freeze => {
+            let wallet = unlocked(&conn).await?;
+            let profile = wallet.freeze().await?;
+            say(tr!("account-frozen"));
+            emit(json!({ "profile": profile }));
+        }
+        C::Unfreeze => {
+            let (wallet, password) = unlocked_keeping_password(&conn).await?;
+            let profile = wallet.unfreeze(password).await?;
+            say(tr!("account-unfrozen"));
+            emit(json!({ "profile": profile }));
+        }
+        C::Security => {
+            let wallet = unlocked(&conn).await?;
+            let events = wallet.security_events().await?;
+            for e in &events {
+                say(tr!(
+                    "security-line",
+                    when = render::timestamp(e.at),
+                    kind = e.kind.as_str()
+                ));
+            }
+            emit(json!({ "events": events }));
+        }
+        C::Coupons => {
+            let wallet = unlocked(&conn).await?;
+            let coupons = wallet.coupons().await?;
+            if coupons.is_empty() {
+                say(tr!("no-coupons"));
+            }
+            for c in &coupons {
+                say(render::coupon(c));
+            }
+            emit(json!({ "coupons": coupons }));
+        }
+        C::Points => {
+            let wallet = unlocked(&conn).await?;
+            let points = wallet.points().await?;
+            say(tr!("points-line", points = points.balance));
+            for e in &points.events {
+                say(tr!(
+                    "points-event",
+                    when = render::timestamp(e.at),
+                    delta = format!("{:+}", e.delta),
+                    transaction = e.transaction_id.as_str()
+                ));
+            }
+            emit(json!({ "points": points.balance, "events": points.events }));
+        }
+        C::Paycode { png, watch, every } => {
+            if watch && output::json() {
+                return Err(CliError::input("watch", tr!("error-watch-json")));
+            }
             let wallet = unlocked(&conn).await?;
             if !wallet.has_payment_codes().await? {
                 wallet.provision_payment_codes().await?;
             }
+            if watch {
+                return watch_paycode(&wallet, png.as_ref(), every).await;
+            }
             let code = wallet.payment_code().await?;
             show_qr(&code, png.as_ref())?;
-            println!("{}", tr!("paycode-hint"));
+            say(tr!("paycode-hint"));
+            emit(json!({ "payload": code, "png": png }));
+        }
+    }
+    Ok(())
+}
+
+async fn ops(action: OpsAction, conn: &Connection) -> Result<(), CliError> {
+    let wallet = unlocked(conn).await?;
+    match action {
+        OpsAction::List => {
+            let open = wallet.pending_operations().await?;
+            if open.is_empty() {
+                say(tr!("ops-none"));
+            }
+            for op in &open {
+                say(tr!(
+                    "ops-line",
+                    id = op.operation_id.as_str(),
+                    kind = render::kind_name(&op.kind),
+                    state = render::status_name(&op.state),
+                    attempts = op.attempts
+                ));
+            }
+            let list: Vec<_> = open
+                .iter()
+                .map(|op| {
+                    json!({
+                        "operation_id": op.operation_id,
+                        "kind": op.kind,
+                        "state": op.state,
+                        "transaction_id": op.transaction_id,
+                        "attempts": op.attempts,
+                    })
+                })
+                .collect();
+            emit(json!({ "operations": list }));
+        }
+        OpsAction::Reconcile => {
+            let r = wallet.reconcile_pending().await?;
+            say(tr!(
+                "ops-reconciled",
+                completed = r.completed,
+                failed = r.failed,
+                open = r.unresolved
+            ));
+            emit(json!({
+                "completed": r.completed,
+                "failed": r.failed,
+                "unresolved": r.unresolved,
+            }));
         }
     }
     Ok(())
@@ -337,22 +450,25 @@ async fn cards(action: CardsAction, conn: &Connection) -> Result<(), CliError> {
             let card = wallet.bind_card(number, month, year, holder).await?;
             let code = input::code(code, &tr!("your-phone")).await?;
             let card = wallet.verify_card(card.card_id, code).await?;
-            println!("{}", tr!("card-bound", card = render::card(&card)));
+            say(tr!("card-bound", card = render::card(&card)));
+            emit(json!({ "card": card }));
         }
         CardsAction::List => {
             let wallet = unlocked(conn).await?;
             let cards = wallet.cards().await?;
             if cards.is_empty() {
-                println!("{}", tr!("no-cards"));
+                say(tr!("no-cards"));
             }
             for c in &cards {
-                println!("{}", render::card(c));
+                say(render::card(c));
             }
+            emit(json!({ "cards": cards }));
         }
         CardsAction::Remove { card_id } => {
             let wallet = unlocked(conn).await?;
             wallet.remove_card(card_id.clone()).await?;
-            println!("{}", tr!("card-removed", id = card_id.as_str()));
+            say(tr!("card-removed", id = card_id.as_str()));
+            emit(json!({ "removed": card_id }));
         }
     }
     Ok(())

@@ -266,3 +266,63 @@ pub fn home() -> tempfile::TempDir {
 pub fn home_arg(dir: &Path) -> String {
     dir.display().to_string()
 }
+
+/// Registers `phone` through the CLI, logs in and binds the test card
+/// 4242…4242, in the profile `home` (the server and key are saved there);
+/// returns the user id.
+pub async fn sign_up(server: &Server, home: &str, phone: &str, password: &str) -> String {
+    let before = server.codes(phone, "register").await.len();
+    let mut register = Session::start(imwallet(&[
+        "--home",
+        home,
+        "--server",
+        &server.url,
+        "--api-key",
+        &server.api_key,
+        "register",
+        phone,
+        "--name",
+        "Mei",
+    ]));
+    register.line(password);
+    let code = server.next_code(phone, "register", before).await;
+    register.line(&code);
+    let out = register.finish().await;
+    assert_ok(&out);
+    let text = stdout(&out);
+    let user_id = text
+        .split("(user ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap()
+        .to_owned();
+    let mut login = Session::start(imwallet(&["--home", home, "login", phone]));
+    login.line(password);
+    let code = server.next_code(phone, "login", 0).await;
+    login.line(&code);
+    assert_ok(&login.finish().await);
+    let mut add = Session::start(imwallet(&[
+        "--home",
+        home,
+        "cards",
+        "add",
+        "4242424242424242",
+        "--expiry",
+        "12/2099",
+        "--holder",
+        "Mei Chen",
+    ]));
+    add.line(password);
+    let code = server.next_code(phone, "bind_card", 0).await;
+    add.line(&code);
+    assert_ok(&add.finish().await);
+    user_id
+}
+
+/// The user's ledger balance in minor units (0 when nothing was posted).
+pub fn ledger_minor(server: &Server, user_id: &str) -> i64 {
+    server
+        .ledger(&format!("user:{user_id}"))
+        .first()
+        .map_or(0, |m| m.minor)
+}
