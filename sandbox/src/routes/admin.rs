@@ -190,6 +190,7 @@ pub async fn reverse(
                 "only completed transactions can be reversed",
             ));
         }
+        crate::orders::refuse_reversal(c, &t)?;
         let ledger = SqliteLedger::new(c);
         let rev_id = new_id("txn");
         let mut journal = Journal::new(&rev_id);

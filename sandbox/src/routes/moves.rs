@@ -12,6 +12,7 @@ use crate::fees::{self, Operation, Quote};
 use crate::idempotency::{self, IdempotencyKey, Reply, Request};
 use crate::json::Json;
 use crate::ledger::{AccountRef, Journal, LedgerStore, SqliteLedger, SystemAccount};
+use crate::orders;
 use crate::problem::{ErrorCode, Problem};
 use crate::qr::{self, Payee};
 use crate::risk;
@@ -392,10 +393,13 @@ pub async fn pay(
                 match &code.payee {
                     Payee::Merchant(id) => {
                         merchant_currency(c, id)?;
-                        let amount = code.amount_to_pay(requested)?;
+                        let discounts = req.coupon_id.is_some() || req.points.is_some();
+                        let (amount, memo, of_order) =
+                            orders::pay_terms(c, code, requested, discounts, memo, state.now())?;
                         qr::check_issued(c, code, id)?;
                         let t = post_payment(c, &state, &order(id, amount, memo))?;
                         qr::mark_paid(c, code, &t.id)?;
+                        orders::mark_paid(c, of_order.as_ref(), &t, state.now())?;
                         t
                     }
                     Payee::User(id) => {
