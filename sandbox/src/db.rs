@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_trust.sql"),
     include_str!("../migrations/0007_operation_keys.sql"),
     include_str!("../migrations/0008_merchant_orders.sql"),
+    include_str!("../migrations/0009_events.sql"),
 ];
 
 /// Errors opening the database.

@@ -5,7 +5,7 @@
 //!
 //! Layers (each module uses only those above it): `config`, `clock`,
 //! `problem`, `secrets`, `text`, `limits` -> `db`, `json`, `session_cache` -> `ledger`, `codes`,
-//! `auth`, `lockout`, `fees`, `fx`, `qr`, `risk` -> `paycodes`, `txns`, `orders`, `idempotency` -> `routes`.
+//! `auth`, `lockout`, `fees`, `fx`, `qr`, `risk` -> `paycodes`, `txns`, `events`, `orders`, `idempotency` -> `routes`.
 //!
 //! Embedding (tests, `imwallet demo`): [`Sandbox::start`] serves on a given
 //! listener with an injectable [`clock::Clock`] and returns the address and
@@ -17,6 +17,7 @@ pub mod clock;
 pub mod codes;
 pub mod config;
 pub mod db;
+pub mod events;
 pub mod fees;
 pub mod fx;
 pub mod hashing;

@@ -17,7 +17,11 @@
 //! returns the whole fee. The payer is credited the refunded amount, the
 //! merchant is debited it less the returned fee, the fee revenue account is
 //! debited the returned fee. Points the payment earned stay with the payer.
+//!
+//! Paying, closing and refunding each record their event (`order.paid`,
+//! `order.closed`, `refund.succeeded`) in the same transaction.
 
+use crate::events::{self, EventType};
 use crate::ledger::{AccountRef, Journal, LedgerStore, SqliteLedger, SystemAccount};
 use crate::problem::{ErrorCode, Problem};
 use crate::txns::{self, Txn};
@@ -261,6 +265,9 @@ pub fn mark_paid(
          updated_at = ?4 WHERE id = ?1 AND status = 'created'",
     )?
     .execute(params![order.id, t.id, t.user_id, now])?;
+    let paid = load(conn, &order.merchant_id, &order.id)?;
+    let object = view(conn, &paid, now)?;
+    events::record_for_merchant(conn, &order.merchant_id, EventType::OrderPaid, &object, now)?;
     Ok(())
 }
 
@@ -276,6 +283,15 @@ pub fn close(conn: &Connection, order: &Order, now: i64) -> Result<(), Problem> 
                 "UPDATE merchant_orders SET status = 'closed', closed_at = ?2, updated_at = ?2 WHERE id = ?1",
             )?
             .execute(params![order.id, now])?;
+            let closed = load(conn, &order.merchant_id, &order.id)?;
+            let object = view(conn, &closed, now)?;
+            events::record_for_merchant(
+                conn,
+                &order.merchant_id,
+                EventType::OrderClosed,
+                &object,
+                now,
+            )?;
             Ok(())
         }
         _ => Err(order
@@ -428,6 +444,14 @@ pub fn refund(
         "UPDATE merchant_orders SET status = ?2, refunded = ?3, fee_returned = ?4, updated_at = ?5 WHERE id = ?1",
     )?
     .execute(params![order.id, status, refunded, fee_total, now])?;
+    let object = refund_json(&id, &order.id, &t.id, amount, fee_back, reason, now);
+    events::record_for_merchant(
+        conn,
+        &order.merchant_id,
+        EventType::RefundSucceeded,
+        &object,
+        now,
+    )?;
     Ok(Refund {
         id,
         txn: t,

@@ -179,6 +179,7 @@ async fn every_operation_answers_successfully_over_http() {
         .post(&format!("{orders}/{unpaid}/close"), json!({}))
         .await
         .ok(200);
+    w.app.get("/v1/events").await.ok(200);
     let paid_id = paid.ok(201)["id"].as_str().unwrap().to_owned();
     a.post_idem(
         "/v1/transfers",

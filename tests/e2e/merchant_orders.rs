@@ -3,8 +3,8 @@
 //! order, a user pays it by scanning its QR, and the refused payments
 //! (paid twice, closed, expired, wrong amount) each get their own code;
 //! partial and full refunds, a refund over the paid amount, an idempotent
-//! refund replay, the payer's `refund` history entry, and the ledger
-//! invariants after each step.
+//! refund replay, the payer's `refund` history entry, the event log, and
+//! the ledger invariants after each step.
 
 use imwallet_protocol::qr::{self, PaymentPayload, Receiver};
 use imwallet_tests::{Resp, World, cny, minor, new_key};
@@ -185,6 +185,26 @@ async fn an_order_is_paid_once_by_scanning_and_each_refused_payment_has_its_code
             .assert_problem(404, "merchant_not_found");
     }
 
+    // the event log: one event per change, in the transaction that made it
+    let events = w.app.get("/v1/events").await.ok(200).clone();
+    let kinds: Vec<&str> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["order.closed", "order.paid"]);
+    assert_eq!(
+        events["items"][1]["data"]["object"]["order_id"],
+        id.as_str()
+    );
+    assert_eq!(events["items"][1]["data"]["object"]["status"], "paid");
+    let paid_only = w.app.get("/v1/events?type=order.paid&limit=1").await;
+    assert_eq!(paid_only.ok(200)["items"].as_array().unwrap().len(), 1);
+    assert_eq!(paid_only.body["next_cursor"], Value::Null);
+    let none = other.get("/v1/events").await;
+    assert_eq!(none.ok(200)["items"], json!([]));
+
     // listing, newest first, with cursor paging
     let page = w
         .app
@@ -279,6 +299,22 @@ async fn partial_and_full_refunds_return_money_and_fee_by_the_rule_and_replay_on
     refund(&w, &merchant, &id, "0.01", &new_key())
         .await
         .assert_problem(422, "refund_exceeds_paid");
+
+    let events = w
+        .app
+        .get("/v1/events?type=refund.succeeded&limit=2")
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(events["items"][0]["data"]["object"]["amount"], cny("6.34"));
+    let cursor = events["next_cursor"].as_str().unwrap();
+    let rest = w
+        .app
+        .get(&format!(
+            "/v1/events?type=refund.succeeded&limit=2&cursor={cursor}"
+        ))
+        .await;
+    assert_eq!(rest.ok(200)["items"].as_array().unwrap().len(), 1);
 
     // the payer sees each refund as a `refund` credit from the merchant
     let history = user.client.get("/v1/transactions").await.ok(200).clone();
