@@ -271,6 +271,28 @@ pub fn mark_paid(
     Ok(())
 }
 
+/// Makes an order payable again when its payment, held by a risk rule, is
+/// rejected (the money went back to the payer): the order and its dynamic
+/// code lose the payment. Does nothing for a payment of no order.
+pub fn reopen_after_rejection(
+    conn: &Connection,
+    payment_txn: &str,
+    now: i64,
+) -> Result<(), Problem> {
+    let hash: Option<String> = conn
+        .prepare_cached(
+            "UPDATE merchant_orders SET status = 'created', payment_txn = NULL, payer_user = NULL,
+             paid_at = NULL, updated_at = ?2 WHERE payment_txn = ?1 RETURNING payload_hash",
+        )?
+        .query_row(params![payment_txn, now], |r| r.get(0))
+        .optional()?;
+    if let Some(hash) = hash {
+        conn.prepare_cached("UPDATE merchant_codes SET paid_by = NULL WHERE payload_hash = ?1")?
+            .execute([hash])?;
+    }
+    Ok(())
+}
+
 /// Closes a `created` order; closing a closed one changes nothing.
 ///
 /// # Errors

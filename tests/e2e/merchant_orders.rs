@@ -341,3 +341,48 @@ async fn partial_and_full_refunds_return_money_and_fee_by_the_rule_and_replay_on
         .assert_problem(409, "not_reversible");
     w.server.assert_ledger_sound();
 }
+
+#[tokio::test]
+async fn an_order_whose_held_payment_is_rejected_is_payable_again_and_not_refundable_while_held() {
+    let config = imwallet_sandbox::config::Config {
+        risk: imwallet_sandbox::config::RiskLimits {
+            hold_above_minor: 100,
+            velocity_max: 0,
+            velocity_window_s: 60,
+        },
+        ..imwallet_sandbox::config::Config::for_tests()
+    };
+    let w = World::with(imwallet_tests::TestServer::start_with(config, true).await).await;
+    let user = w.user().await;
+    w.funded(&user, "50.00").await;
+    let merchant = w.merchant().await;
+    let before = w.cny(&user).await;
+    let o = create(&w, &merchant, "h-1", "3.00").await.ok(201).clone();
+    let id = o["order_id"].as_str().unwrap().to_owned();
+    let held = user
+        .client
+        .post_idem("/v1/payments", json!({"payload": o["qr_payload"]}))
+        .await;
+    let txn = held.ok(202)["id"].as_str().unwrap().to_owned();
+    assert_eq!(order(&w, &merchant, &id).await["status"], "paid");
+    refund(&w, &merchant, &id, "1.00", &new_key())
+        .await
+        .assert_problem(409, "order_not_refundable");
+
+    w.app
+        .post_idem(&format!("/v1/sandbox/risk/holds/{txn}/reject"), json!({}))
+        .await
+        .ok(200);
+    let view = order(&w, &merchant, &id).await;
+    assert_eq!(
+        (&view["status"], &view["transaction_id"]),
+        (&json!("created"), &Value::Null)
+    );
+    assert_eq!(w.cny(&user).await, before);
+    // payable again (held again by the same rule), not "already paid"
+    user.client
+        .post_idem("/v1/payments", json!({"payload": o["qr_payload"]}))
+        .await
+        .ok(202);
+    w.server.assert_ledger_sound();
+}

@@ -334,6 +334,7 @@ pub async fn reject_hold(
             )?;
         }
         txns::set_status(c, &t.id, "rejected", None, now)?;
+        crate::orders::reopen_after_rejection(c, &t.id, now)?;
         let t = txn_or_404(c, &op, &id)?;
         Ok(Reply::ok(txns::view(c, &t, &viewer(&t))?))
     })
