@@ -188,6 +188,39 @@ pub fn by_payload_hash(conn: &Connection, hash: &str) -> Result<Option<Order>, P
     load_where(conn, "payload_hash = ?1", &[hash])
 }
 
+/// The code of the order with this in-app `order_token`: paying by token
+/// is paying the order's code.
+///
+/// # Errors
+/// `order_not_found`.
+pub fn payload_for_token(conn: &Connection, token: &str) -> Result<String, Problem> {
+    conn.prepare_cached("SELECT payload FROM merchant_orders WHERE order_token = ?1")?
+        .query_row([token], |r| r.get(0))
+        .optional()?
+        .ok_or(Problem::of(ErrorCode::OrderNotFound))
+}
+
+/// What a payer is shown before confirming an order paid by token.
+///
+/// # Errors
+/// `order_not_found`.
+pub fn preview(conn: &Connection, token: &str, now: i64) -> Result<Value, Problem> {
+    let order = load_where(conn, "order_token = ?1", &[token])?
+        .ok_or(Problem::of(ErrorCode::OrderNotFound))?;
+    let name: String = conn
+        .prepare_cached("SELECT name FROM merchants WHERE id = ?1")?
+        .query_row([&order.merchant_id], |r| r.get(0))?;
+    Ok(json!({
+        "order_id": order.id,
+        "merchant_id": order.merchant_id,
+        "merchant_name": name,
+        "description": order.description,
+        "amount": order.amount,
+        "status": order.status(now),
+        "expires_at": order.expires_at,
+    }))
+}
+
 /// Checks an order payment before it is posted: payable at `now`, the
 /// requested amount (if any) equal to the order's, no coupon or points.
 ///

@@ -92,7 +92,7 @@ error_codes! {
     RecipientNotFound = (404, "recipient_not_found", "No user matches the recipient"),
     InvalidRecipient = (422, "invalid_recipient", "The recipient must be exactly one other user"),
     MerchantNotFound = (404, "merchant_not_found", "No such merchant"),
-    InvalidPayee = (422, "invalid_payee", "Give exactly one of merchant_id and payload"),
+    InvalidPayee = (422, "invalid_payee", "Give exactly one of merchant_id, payload and order_token"),
     InvalidPayload = (422, "invalid_payload", "The scanned payload is not a payable code"),
     PayloadMalformed = (422, "payload_malformed", "The scanned payload does not parse; see qr_error for kind, offset and field"),
     PayloadForeign = (422, "payload_foreign", "The scanned payload is a valid code of another payment service"),

@@ -180,6 +180,15 @@ async fn every_operation_answers_successfully_over_http() {
         .await
         .ok(200);
     w.app.get("/v1/events").await.ok(200);
+    let in_app = w
+        .app
+        .post(
+            &orders,
+            json!({"out_trade_no": "c-3", "amount": cny("1.00"), "description": "tea"}),
+        )
+        .await;
+    let token = in_app.ok(201)["order_token"].as_str().unwrap().to_owned();
+    a.get(&format!("/v1/order-previews/{token}")).await.ok(200);
     let paid_id = paid.ok(201)["id"].as_str().unwrap().to_owned();
     a.post_idem(
         "/v1/transfers",

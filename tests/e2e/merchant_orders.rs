@@ -386,3 +386,53 @@ async fn an_order_whose_held_payment_is_rejected_is_payable_again_and_not_refund
         .ok(202);
     w.server.assert_ledger_sound();
 }
+
+#[tokio::test]
+async fn an_order_is_previewed_and_paid_in_app_by_its_token_once() {
+    let w = World::manual().await;
+    let user = w.user().await;
+    w.funded(&user, "20.00").await;
+    let merchant = w.merchant().await;
+    let o = create(&w, &merchant, "t-1", "4.50").await.ok(201).clone();
+    let token = o["order_token"].as_str().unwrap();
+
+    let p = user
+        .client
+        .get(&format!("/v1/order-previews/{token}"))
+        .await;
+    let p = p.ok(200).clone();
+    assert_eq!(
+        (&p["merchant_name"], &p["amount"], &p["status"]),
+        (&json!("Coffee"), &cny("4.50"), &json!("created"))
+    );
+    user.client
+        .get("/v1/order-previews/otk_unknown")
+        .await
+        .assert_problem(404, "order_not_found");
+    user.client
+        .post_idem(
+            "/v1/payments",
+            json!({"order_token": token, "merchant_id": merchant}),
+        )
+        .await
+        .assert_problem(422, "invalid_payee");
+
+    let paid = user
+        .client
+        .post_idem("/v1/payments", json!({"order_token": token}))
+        .await;
+    assert_eq!(paid.ok(201)["amount"], cny("4.50"));
+    assert_eq!(
+        order(&w, &merchant, o["order_id"].as_str().unwrap()).await["status"],
+        "paid"
+    );
+    user.client
+        .post_idem("/v1/payments", json!({"order_token": token}))
+        .await
+        .assert_problem(409, "order_already_paid");
+    user.client
+        .post_idem("/v1/payments", json!({"payload": o["qr_payload"]}))
+        .await
+        .assert_problem(409, "order_already_paid");
+    w.server.assert_ledger_sound();
+}

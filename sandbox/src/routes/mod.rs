@@ -97,6 +97,7 @@ pub fn table() -> Vec<Route> {
         GET "/v1/merchants/{merchant_id}/orders/by-out-trade-no/{out_trade_no}" => orders::by_out_trade_no,
         POST "/v1/merchants/{merchant_id}/orders/{order_id}/close" => orders::close,
         POST "/v1/merchants/{merchant_id}/orders/{order_id}/refunds" => refunds::create,
+        GET "/v1/order-previews/{order_token}" => orders::preview,
         GET "/v1/events" => events::list,
         GET "/v1/sandbox/outbox" => admin::outbox,
         POST "/v1/sandbox/coupons" => admin::issue_coupon,

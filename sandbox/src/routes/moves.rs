@@ -145,6 +145,8 @@ pub struct PayRequest {
     #[serde(default)]
     payload: Option<String>,
     #[serde(default)]
+    order_token: Option<String>,
+    #[serde(default)]
     amount: Option<MoneyWire>,
     #[serde(default)]
     coupon_id: Option<String>,
@@ -325,7 +327,8 @@ enum PayTo {
     Code(qr::ScannedCode),
 }
 
-/// `POST /v1/payments`: pays a merchant by id or by a scanned payload, with
+/// `POST /v1/payments`: pays a merchant by id, by a scanned payload or by a
+/// merchant order's `order_token` (in-app pay: its order's code), with
 /// an optional coupon and points. A scanned merchant code must be one this
 /// server issued; a scanned user receive code is a transfer to that user.
 pub async fn pay(
@@ -335,9 +338,13 @@ pub async fn pay(
     body: Json<PayRequest>,
 ) -> Result<Response, Problem> {
     let req = &body.value;
-    let to = match (&req.merchant_id, &req.payload) {
-        (Some(id), None) => PayTo::Merchant(id.clone()),
-        (None, Some(payload)) => PayTo::Code(qr::scan(payload)?),
+    let to = match (&req.merchant_id, &req.payload, &req.order_token) {
+        (Some(id), None, None) => PayTo::Merchant(id.clone()),
+        (None, Some(payload), None) => PayTo::Code(qr::scan(payload)?),
+        (None, None, Some(token)) => {
+            let payload = state.db.read(|c| orders::payload_for_token(c, token))?;
+            PayTo::Code(qr::scan(&payload)?)
+        }
         _ => return Err(Problem::of(ErrorCode::InvalidPayee)),
     };
     let requested = req.amount.as_ref().map(positive).transpose()?;

@@ -259,3 +259,16 @@ pub async fn close(
         orders::view(c, &order, now)
     })?))
 }
+
+/// `GET /v1/order-previews/{order_token}`: the merchant name, amount and
+/// state of an order a user is about to pay by token (`preview_order`).
+pub async fn preview(
+    State(state): State<AppState>,
+    _user: crate::auth::User,
+    Path(token): Path<String>,
+) -> Result<axum::Json<Value>, Problem> {
+    let now = state.now();
+    Ok(axum::Json(
+        state.db.read(|c| orders::preview(c, &token, now))?,
+    ))
+}
