@@ -5,7 +5,7 @@
 //!
 //! Layers (each module uses only those above it): `config`, `clock`,
 //! `problem`, `secrets`, `text`, `limits` -> `db`, `json`, `session_cache` -> `ledger`, `codes`,
-//! `auth`, `lockout`, `fees`, `fx`, `qr`, `risk` -> `paycodes`, `txns`, `events`, `orders`, `idempotency` -> `routes`.
+//! `auth`, `lockout`, `fees`, `fx`, `qr`, `risk` -> `paycodes`, `txns`, `events`, `orders`, `refunds`, `idempotency` -> `routes`.
 //!
 //! Embedding (tests, `imwallet demo`): [`Sandbox::start`] serves on a given
 //! listener with an injectable [`clock::Clock`] and returns the address and
@@ -30,6 +30,7 @@ pub mod orders;
 pub mod paycodes;
 pub mod problem;
 pub mod qr;
+pub mod refunds;
 pub mod risk;
 pub mod routes;
 pub mod secrets;

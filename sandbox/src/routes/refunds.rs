@@ -1,7 +1,7 @@
 //! Refunds of merchant orders over HTTP (issue 14 item 2): full or partial,
 //! several partials up to the paid amount, each under an `Idempotency-Key`
 //! (scoped to the app). The fee rule and the postings are in
-//! [`crate::orders::refund`].
+//! [`crate::refunds::refund`].
 
 use super::merchants::owned_by;
 use super::positive;
@@ -10,6 +10,7 @@ use crate::idempotency::{self, IdempotencyKey, Reply, Request};
 use crate::json::Json;
 use crate::orders;
 use crate::problem::{ErrorCode, Problem};
+use crate::refunds;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -57,8 +58,8 @@ pub async fn create(
         owned_by(c, &app, &merchant_id)?;
         let order = orders::load(c, &merchant_id, &order_id)?;
         let now = state.now();
-        let r = orders::refund(c, &order, amount, req.reason.as_deref(), now)?;
-        Ok(Reply::created(orders::refund_json(
+        let r = refunds::refund(c, &order, amount, req.reason.as_deref(), now)?;
+        Ok(Reply::created(refunds::refund_json(
             &r.id,
             &order.id,
             &r.txn.id,
