@@ -7,4 +7,5 @@
 
 pub mod money;
 pub mod qr;
+pub mod webhook;
 pub mod wire;

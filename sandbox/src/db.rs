@@ -22,6 +22,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_postings_without_account_index.sql"),
     include_str!("../migrations/0006_trust.sql"),
     include_str!("../migrations/0007_operation_keys.sql"),
+    include_str!("../migrations/0008_merchant_orders.sql"),
+    include_str!("../migrations/0009_events.sql"),
 ];
 
 /// Errors opening the database.

@@ -5,7 +5,7 @@
 //!
 //! Layers (each module uses only those above it): `config`, `clock`,
 //! `problem`, `secrets`, `text`, `limits` -> `db`, `json`, `session_cache` -> `ledger`, `codes`,
-//! `auth`, `lockout`, `fees`, `fx`, `qr`, `risk` -> `paycodes`, `txns`, `idempotency` -> `routes`.
+//! `auth`, `lockout`, `fees`, `fx`, `qr`, `risk` -> `paycodes`, `txns`, `events`, `orders`, `refunds`, `idempotency` -> `routes`.
 //!
 //! Embedding (tests, `imwallet demo`): [`Sandbox::start`] serves on a given
 //! listener with an injectable [`clock::Clock`] and returns the address and
@@ -17,6 +17,7 @@ pub mod clock;
 pub mod codes;
 pub mod config;
 pub mod db;
+pub mod events;
 pub mod fees;
 pub mod fx;
 pub mod hashing;
@@ -25,9 +26,11 @@ pub mod json;
 pub mod ledger;
 pub mod limits;
 pub mod lockout;
+pub mod orders;
 pub mod paycodes;
 pub mod problem;
 pub mod qr;
+pub mod refunds;
 pub mod risk;
 pub mod routes;
 pub mod secrets;

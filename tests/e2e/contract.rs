@@ -50,6 +50,7 @@ fn money_moving_posts_require_an_idempotency_key_in_the_spec() {
         "/v1/withdrawals",
         "/v1/fx/conversions",
         "/v1/merchants/{merchant_id}/paycode-charges",
+        "/v1/merchants/{merchant_id}/orders/{order_id}/refunds",
         "/v1/sandbox/transactions/{transaction_id}/reverse",
         "/v1/sandbox/withdrawals/{transaction_id}/complete",
         "/v1/sandbox/risk/holds/{transaction_id}/release",
@@ -139,6 +140,55 @@ async fn every_operation_answers_successfully_over_http() {
         )
         .await
         .ok(201);
+    // merchant orders: create, read, list, pay by scanning, refund, close
+    let orders = format!("/v1/merchants/{merchant}/orders");
+    let order = w
+        .app
+        .post(
+            &orders,
+            json!({"out_trade_no": "c-1", "amount": cny("3.00"), "description": "tea"}),
+        )
+        .await;
+    let order = order.ok(201).clone();
+    let order_id = order["order_id"].as_str().unwrap();
+    w.app.get(&orders).await.ok(200);
+    w.app.get(&format!("{orders}/{order_id}")).await.ok(200);
+    w.app
+        .get(&format!("{orders}/by-out-trade-no/c-1"))
+        .await
+        .ok(200);
+    a.post_idem("/v1/payments", json!({"payload": order["qr_payload"]}))
+        .await
+        .ok(201);
+    w.app
+        .post_idem(
+            &format!("{orders}/{order_id}/refunds"),
+            json!({"amount": cny("1.00")}),
+        )
+        .await
+        .ok(201);
+    let unpaid = w
+        .app
+        .post(
+            &orders,
+            json!({"out_trade_no": "c-2", "amount": cny("3.00"), "description": "tea"}),
+        )
+        .await;
+    let unpaid = unpaid.ok(201)["order_id"].as_str().unwrap().to_owned();
+    w.app
+        .post(&format!("{orders}/{unpaid}/close"), json!({}))
+        .await
+        .ok(200);
+    w.app.get("/v1/events").await.ok(200);
+    let in_app = w
+        .app
+        .post(
+            &orders,
+            json!({"out_trade_no": "c-3", "amount": cny("1.00"), "description": "tea"}),
+        )
+        .await;
+    let token = in_app.ok(201)["order_token"].as_str().unwrap().to_owned();
+    a.get(&format!("/v1/order-previews/{token}")).await.ok(200);
     let paid_id = paid.ok(201)["id"].as_str().unwrap().to_owned();
     a.post_idem(
         "/v1/transfers",

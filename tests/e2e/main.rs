@@ -10,6 +10,7 @@ mod error_catalog;
 mod history;
 mod idempotency;
 mod ledger_props;
+mod merchant_orders;
 mod money;
 mod operation_lookup;
 mod qr_payments;

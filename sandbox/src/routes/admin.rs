@@ -190,6 +190,7 @@ pub async fn reverse(
                 "only completed transactions can be reversed",
             ));
         }
+        crate::orders::refuse_reversal(c, &t)?;
         let ledger = SqliteLedger::new(c);
         let rev_id = new_id("txn");
         let mut journal = Journal::new(&rev_id);
@@ -333,6 +334,7 @@ pub async fn reject_hold(
             )?;
         }
         txns::set_status(c, &t.id, "rejected", None, now)?;
+        crate::orders::reopen_after_rejection(c, &t.id, now)?;
         let t = txn_or_404(c, &op, &id)?;
         Ok(Reply::ok(txns::view(c, &t, &viewer(&t))?))
     })

@@ -29,16 +29,18 @@ pub struct NewMerchant {
     mcc: Option<String>,
 }
 
-struct MerchantRow {
-    name: String,
-    city: String,
-    country: String,
-    currency: Currency,
-    mcc: String,
+/// A stored merchant.
+pub(super) struct MerchantRow {
+    pub(super) name: String,
+    pub(super) city: String,
+    pub(super) country: String,
+    pub(super) currency: Currency,
+    pub(super) mcc: String,
     created_at: i64,
 }
 
-fn load(c: &Connection, id: &str) -> Result<MerchantRow, Problem> {
+/// The merchant `id`, or `merchant_not_found`.
+pub(super) fn load(c: &Connection, id: &str) -> Result<MerchantRow, Problem> {
     let row: Option<(String, String, String, String, String, i64)> = c
         .query_row(
             "SELECT name, city, country, currency, mcc, created_at FROM merchants WHERE id = ?1",

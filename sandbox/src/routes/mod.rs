@@ -6,13 +6,16 @@ mod accounts;
 mod admin;
 mod card_moves;
 mod cards;
+mod events;
 mod fx_moves;
 mod history;
 mod merchants;
 mod meta;
 mod moves;
 mod operations;
+mod orders;
 mod paycodes;
+mod refunds;
 mod sessions;
 
 use crate::problem::{ErrorCode, Problem};
@@ -88,6 +91,14 @@ pub fn table() -> Vec<Route> {
         GET "/v1/merchants/{merchant_id}" => merchants::get_one,
         GET "/v1/merchants/{merchant_id}/qr" => merchants::qr,
         POST "/v1/merchants/{merchant_id}/paycode-charges" => paycodes::charge,
+        POST "/v1/merchants/{merchant_id}/orders" => orders::create,
+        GET "/v1/merchants/{merchant_id}/orders" => orders::list,
+        GET "/v1/merchants/{merchant_id}/orders/{order_id}" => orders::get_one,
+        GET "/v1/merchants/{merchant_id}/orders/by-out-trade-no/{out_trade_no}" => orders::by_out_trade_no,
+        POST "/v1/merchants/{merchant_id}/orders/{order_id}/close" => orders::close,
+        POST "/v1/merchants/{merchant_id}/orders/{order_id}/refunds" => refunds::create,
+        GET "/v1/order-previews/{order_token}" => orders::preview,
+        GET "/v1/events" => events::list,
         GET "/v1/sandbox/outbox" => admin::outbox,
         POST "/v1/sandbox/coupons" => admin::issue_coupon,
         POST "/v1/sandbox/transactions/{transaction_id}/reverse" => admin::reverse,

@@ -12,6 +12,7 @@ use crate::fees::{self, Operation, Quote};
 use crate::idempotency::{self, IdempotencyKey, Reply, Request};
 use crate::json::Json;
 use crate::ledger::{AccountRef, Journal, LedgerStore, SqliteLedger, SystemAccount};
+use crate::orders;
 use crate::problem::{ErrorCode, Problem};
 use crate::qr::{self, Payee};
 use crate::risk;
@@ -143,6 +144,8 @@ pub struct PayRequest {
     merchant_id: Option<String>,
     #[serde(default)]
     payload: Option<String>,
+    #[serde(default)]
+    order_token: Option<String>,
     #[serde(default)]
     amount: Option<MoneyWire>,
     #[serde(default)]
@@ -324,7 +327,8 @@ enum PayTo {
     Code(qr::ScannedCode),
 }
 
-/// `POST /v1/payments`: pays a merchant by id or by a scanned payload, with
+/// `POST /v1/payments`: pays a merchant by id, by a scanned payload or by a
+/// merchant order's `order_token` (in-app pay: its order's code), with
 /// an optional coupon and points. A scanned merchant code must be one this
 /// server issued; a scanned user receive code is a transfer to that user.
 pub async fn pay(
@@ -334,9 +338,13 @@ pub async fn pay(
     body: Json<PayRequest>,
 ) -> Result<Response, Problem> {
     let req = &body.value;
-    let to = match (&req.merchant_id, &req.payload) {
-        (Some(id), None) => PayTo::Merchant(id.clone()),
-        (None, Some(payload)) => PayTo::Code(qr::scan(payload)?),
+    let to = match (&req.merchant_id, &req.payload, &req.order_token) {
+        (Some(id), None, None) => PayTo::Merchant(id.clone()),
+        (None, Some(payload), None) => PayTo::Code(qr::scan(payload)?),
+        (None, None, Some(token)) => {
+            let payload = state.db.read(|c| orders::payload_for_token(c, token))?;
+            PayTo::Code(qr::scan(&payload)?)
+        }
         _ => return Err(Problem::of(ErrorCode::InvalidPayee)),
     };
     let requested = req.amount.as_ref().map(positive).transpose()?;
@@ -392,10 +400,13 @@ pub async fn pay(
                 match &code.payee {
                     Payee::Merchant(id) => {
                         merchant_currency(c, id)?;
-                        let amount = code.amount_to_pay(requested)?;
+                        let discounts = req.coupon_id.is_some() || req.points.is_some();
+                        let (amount, memo, of_order) =
+                            orders::pay_terms(c, code, requested, discounts, memo, state.now())?;
                         qr::check_issued(c, code, id)?;
                         let t = post_payment(c, &state, &order(id, amount, memo))?;
                         qr::mark_paid(c, code, &t.id)?;
+                        orders::mark_paid(c, of_order.as_ref(), &t, state.now())?;
                         t
                     }
                     Payee::User(id) => {
