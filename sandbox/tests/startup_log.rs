@@ -1,6 +1,7 @@
 //! The real `imwallet-sandbox` binary says in its startup log whether the
 //! operator endpoints are on, and that they need the operator credential
 //! (issue 10, item 10). The credential itself never reaches the log.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -191,7 +191,7 @@ fn databases_from_every_earlier_schema_version_open_and_upgrade() {
 /// A vault wrapped before the format was bound to its key (builds up to
 /// schema 5): its first password unlock seals the header-less outbox row,
 /// then re-wraps the key and rewrites the key check as sealed. Until then
-/// the platform key does not open it (`NotFound`: the password once).
+/// the platform key does not open it (`PasswordUnlockRequired`: the password once).
 #[test]
 fn a_legacy_wrapped_vault_is_sealed_and_re_wrapped_at_its_first_password_unlock() {
     let dir = tempfile::tempdir().unwrap();
