@@ -10,6 +10,8 @@
 //!    `benches/kdf-vs-libargon2-avx2.sh`), else the system's development
 //!    library (`libargon2-dev`). Only the benchmark links it; without it the
 //!    benchmark still builds and exits with a one-line message.
+//!    `IMWALLET_KDF_NO_C_REFERENCE=1` builds as if neither were there (the
+//!    fresh-clone path `scripts/tests/test_bench_messages.sh` checks).
 
 use std::path::Path;
 
@@ -27,10 +29,14 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(kdf_c_reference)");
     println!("cargo::rerun-if-env-changed=OPT_LEVEL");
     println!("cargo::rerun-if-env-changed=IMWALLET_LIBARGON2_DIR");
+    println!("cargo::rerun-if-env-changed=IMWALLET_KDF_NO_C_REFERENCE");
     let level = std::env::var("OPT_LEVEL").unwrap_or_default();
     println!("cargo::rustc-env=IMWALLET_KDF_OPT_LEVEL={level}");
     if level == "2" || level == "3" {
         println!("cargo::rustc-cfg=kdf_speed_optimised");
+    }
+    if std::env::var_os("IMWALLET_KDF_NO_C_REFERENCE").is_some_and(|v| v == "1") {
+        return;
     }
     if let Some(dir) = std::env::var_os("IMWALLET_LIBARGON2_DIR") {
         // Searched before the system's directories.

@@ -29,6 +29,11 @@ pub enum VaultError {
     /// The vault is locked; unlock it first.
     #[error("vault is locked")]
     Locked,
+    /// The platform key cannot open this vault (platform unlock is not
+    /// enabled, or the vault is of the legacy format and must be sealed by
+    /// one password unlock first); it stays locked: ask for the password.
+    #[error("unlock with the password")]
+    PasswordUnlockRequired,
     /// A cryptographic check failed (tampered data, wrong key).
     #[error("cryptographic check failed: {0}")]
     Crypto(#[from] CryptoError),

@@ -105,6 +105,6 @@ impl Vault {
 pub(super) fn platform_format(found: VaultFormat) -> Result<VaultFormat> {
     match found {
         VaultFormat::SealedOutbox => Ok(found),
-        VaultFormat::Legacy => Err(VaultError::NotFound),
+        VaultFormat::Legacy => Err(VaultError::PasswordUnlockRequired),
     }
 }

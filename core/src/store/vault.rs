@@ -604,7 +604,9 @@ impl Vault {
     /// biometric attempts; this path does not touch the password counter).
     pub fn unlock_with_platform_key(&self, store: &dyn PlatformKeyStore) -> Result<()> {
         let meta = self.db.read(load_meta)?.ok_or(VaultError::NoVault)?;
-        let wrapped = meta.platform_wrapped_dek.ok_or(VaultError::NotFound)?;
+        let wrapped = meta
+            .platform_wrapped_dek
+            .ok_or(VaultError::PasswordUnlockRequired)?;
         let secret = store.unwrap(&wrapped)?;
         let dek = DataKey::from_secret_bytes(&secret)?;
         // Prove the DEK is this vault's before installing it; the check

@@ -342,7 +342,9 @@ impl From<VaultError> for WalletError {
             }
             VaultError::LockedOut { retry_after_s } => WalletError::LockedOut { retry_after_s },
             VaultError::ReloginRequired => WalletError::ReloginRequired,
-            VaultError::Locked => WalletError::VaultLocked,
+            // Still locked, and the shell's action is the same: ask for
+            // the password (a platform-key unlock the vault cannot take).
+            VaultError::Locked | VaultError::PasswordUnlockRequired => WalletError::VaultLocked,
             VaultError::NoVault => WalletError::NotLoggedIn,
             VaultError::NotFound => WalletError::NotFound {
                 what: "record".into(),

@@ -191,7 +191,7 @@ fn databases_from_every_earlier_schema_version_open_and_upgrade() {
 /// A vault wrapped before the format was bound to its key (builds up to
 /// schema 5): its first password unlock seals the header-less outbox row,
 /// then re-wraps the key and rewrites the key check as sealed. Until then
-/// the platform key does not open it (`NotFound`: the password once).
+/// the platform key does not open it (`PasswordUnlockRequired`: the password once).
 #[test]
 fn a_legacy_wrapped_vault_is_sealed_and_re_wrapped_at_its_first_password_unlock() {
     let dir = tempfile::tempdir().unwrap();
@@ -211,7 +211,7 @@ fn a_legacy_wrapped_vault_is_sealed_and_re_wrapped_at_its_first_password_unlock(
     let v = Vault::open(&paths, support::fast()).unwrap();
     assert!(matches!(
         v.unlock_with_platform_key(&store),
-        Err(VaultError::NotFound)
+        Err(VaultError::PasswordUnlockRequired)
     ));
     assert!(!v.is_unlocked());
     v.unlock(&PASSWORD.into()).unwrap();
@@ -242,6 +242,44 @@ fn a_legacy_wrapped_vault_is_sealed_and_re_wrapped_at_its_first_password_unlock(
         v.unlock_with_platform_key(&store),
         Err(VaultError::Crypto(_))
     ));
+}
+
+/// Issue 10: a platform-key unlock the vault cannot take (a legacy vault
+/// that one password unlock must seal first, or no platform wrapping at all)
+/// says "use the password" in a type the shells act on, not `not_found`.
+#[test]
+fn a_platform_key_unlock_of_a_legacy_vault_asks_for_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = VaultPaths::in_dir(dir.path());
+    let dek = old_vault(dir.path(), migrate::latest(migrate::MAIN));
+    let keys = VaultKeys::from_dek(&dek).unwrap();
+    let store = SoftwarePlatformKeyStore::generate().unwrap();
+    let v = Vault::open(&paths, support::fast()).unwrap();
+    // No platform wrapping stored yet.
+    let err = v.unlock_with_platform_key(&store).unwrap_err();
+    assert!(matches!(err, VaultError::PasswordUnlockRequired), "{err:?}");
+    let main = Connection::open(&paths.main).unwrap();
+    main.execute(
+        "UPDATE vault_meta SET platform_wrapped_dek = ?1, key_check = ?2",
+        params![
+            store.wrap(&dek.to_secret_bytes()).unwrap(),
+            keys.seal_key_check(VaultFormat::Legacy).unwrap()
+        ],
+    )
+    .unwrap();
+    let err = v.unlock_with_platform_key(&store).unwrap_err();
+    assert!(matches!(err, VaultError::PasswordUnlockRequired), "{err:?}");
+    assert!(!v.is_unlocked());
+    let shown = imwallet_core::WalletError::from(err);
+    assert!(
+        matches!(shown, imwallet_core::WalletError::VaultLocked),
+        "{shown:?}"
+    );
+    assert_eq!(shown.code(), "vault_locked");
+    assert!(!shown.retryable());
+    v.unlock(&PASSWORD.into()).unwrap();
+    v.lock();
+    v.unlock_with_platform_key(&store).unwrap();
 }
 
 const CHILD_ENV: &str = "IMWALLET_MIGRATE_CHILD_DIR";

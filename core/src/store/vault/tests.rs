@@ -136,7 +136,10 @@ fn platform_key_unlocks_without_the_password_and_a_foreign_key_does_not() {
     );
     v.disable_platform_unlock().unwrap();
     v.lock();
-    assert!(v.unlock_with_platform_key(&store).is_err());
+    assert!(matches!(
+        v.unlock_with_platform_key(&store),
+        Err(VaultError::PasswordUnlockRequired)
+    ));
 }
 
 #[test]
