@@ -143,7 +143,8 @@ sync-cancelled = { $label }: cancelled after
 ## Prompts
 
 prompt-password = Password:{" "}
-prompt-new-password = Choose a password:{" "}
+prompt-new-password = Choose a password ({ $min } to { $max } characters):{" "}
+code-wrong-again = That code is wrong ({ $attempts } tries left); type it again.
 prompt-repeat-password = Repeat the password:{" "}
 prompt-code = Code sent to { $destination }:{" "}
 
@@ -161,6 +162,7 @@ error-runtime = cannot start the async runtime: { $detail }
 error-reader-stopped = the input reader stopped
 error-stdin-ended = expected on standard input, which ended
 error-empty = empty
+error-password-rule = a password has { $min } to { $max } characters
 error-passwords-differ = the two entries differ
 error-unknown-card = no card { $id } on this account (see `imwallet cards list`)
 error-no-card = no verified card: add one with `imwallet cards add`
@@ -255,7 +257,7 @@ arg-demo-operator_key = The operator credential of an external sandbox (--server
 help-register = Create an account (a code is sent to the phone or e-mail).
 arg-register-identifier = Phone in E.164 form (+8613800000000) or e-mail address.
 arg-register-name = Display name.
-arg-register-code = The verification code (else prompted / read from stdin).
+arg-register-code = A code already sent by an earlier attempt (no new one is sent); else a code is sent and prompted / read from stdin, and asked for again while it is wrong.
 help-login = Log in with password and second factor; creates the local vault.
 arg-login-identifier = Phone or e-mail.
 arg-login-code = The second-factor code (else prompted / read from stdin).

@@ -139,7 +139,8 @@ sync-cancelled = { $label }：已取消，已同步
 ## 输入提示
 
 prompt-password = 密码：
-prompt-new-password = 设置密码：
+prompt-new-password = 设置密码（{ $min } 到 { $max } 个字符）：
+code-wrong-again = 验证码不对（还可尝试 { $attempts } 次），请重新输入。
 prompt-repeat-password = 再次输入密码：
 prompt-code = 发送到 { $destination } 的验证码：
 
@@ -157,6 +158,7 @@ error-runtime = 无法启动异步运行时：{ $detail }
 error-reader-stopped = 输入读取已停止
 error-stdin-ended = 需要从标准输入读取，但输入已结束
 error-empty = 为空
+error-password-rule = 密码须为 { $min } 到 { $max } 个字符
 error-passwords-differ = 两次输入不一致
 error-unknown-card = 此账户没有银行卡 { $id }（见 `imwallet cards list`）
 error-no-card = 没有已验证的银行卡：请先用 `imwallet cards add` 添加
@@ -251,7 +253,7 @@ arg-demo-operator_key = 外部沙箱（--server）的运维凭证；内置沙箱
 help-register = 注册账户（验证码会发送到手机或邮箱）。
 arg-register-identifier = E.164 格式的手机号（+8613800000000）或邮箱地址。
 arg-register-name = 显示名称。
-arg-register-code = 验证码（否则提示输入或从标准输入读取）。
+arg-register-code = 之前已发送的验证码（不再发送新的）；否则发送验证码并提示输入 / 从标准输入读取，输错时再次询问。
 help-login = 用密码和第二因素登录；创建本地保险库。
 arg-login-identifier = 手机号或邮箱。
 arg-login-code = 第二因素验证码（否则提示输入或从标准输入读取）。

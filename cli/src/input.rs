@@ -87,16 +87,43 @@ pub async fn replacement_password() -> Result<String, CliError> {
     chosen_password(NEW_PASSWORD_ENV).await
 }
 
+/// The server's password rule (`weak_password` outside it): 8 to 256
+/// characters. Checked before a code is sent, so a refused password never
+/// costs a code.
+pub const PASSWORD_CHARS: std::ops::RangeInclusive<usize> = 8..=256;
+
+/// Refuses a new password outside [`PASSWORD_CHARS`], naming the rule.
+pub fn check_new_password(password: &str) -> Result<(), CliError> {
+    if PASSWORD_CHARS.contains(&password.chars().count()) {
+        return Ok(());
+    }
+    Err(CliError::input(
+        "password",
+        tr!(
+            "error-password-rule",
+            min = *PASSWORD_CHARS.start(),
+            max = *PASSWORD_CHARS.end()
+        ),
+    ))
+}
+
 async fn chosen_password(env: &str) -> Result<String, CliError> {
     if let Ok(p) = std::env::var(env)
         && !p.is_empty()
     {
+        check_new_password(&p)?;
         return Ok(p);
     }
-    let first = secret_line(tr!("prompt-new-password"), "password").await?;
+    let prompt = tr!(
+        "prompt-new-password",
+        min = *PASSWORD_CHARS.start(),
+        max = *PASSWORD_CHARS.end()
+    );
+    let first = secret_line(prompt, "password").await?;
     if first.is_empty() {
         return Err(CliError::input("password", tr!("error-empty")));
     }
+    check_new_password(&first)?;
     if std::io::stdin().is_terminal() {
         let again = secret_line(tr!("prompt-repeat-password"), "password").await?;
         if again != first {

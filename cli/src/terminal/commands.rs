@@ -37,7 +37,9 @@ pub enum WalletCommand {
         /// Display name.
         #[arg(long)]
         name: Option<String>,
-        /// The verification code (else prompted / read from stdin).
+        /// A code already sent by an earlier attempt (no new one is sent);
+        /// else a code is sent and prompted / read from stdin, and asked for
+        /// again while it is wrong.
         #[arg(long)]
         code: Option<String>,
     },
