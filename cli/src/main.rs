@@ -91,6 +91,21 @@ enum SandboxAction {
         #[arg(long, env = "IMWALLET_SANDBOX_OPERATOR_KEY", hide_env_values = true)]
         operator_key: Option<String>,
     },
+    /// Create a merchant on the sandbox and print its counter QR payload
+    /// (what `imwallet pay` takes).
+    Merchant {
+        /// The merchant's name.
+        name: String,
+        /// The merchant's city.
+        #[arg(long, default_value = "Shanghai")]
+        city: String,
+        /// The merchant's settlement currency.
+        #[arg(long, default_value = "CNY")]
+        currency: String,
+        /// The sandbox's operator credential (its --operator-key).
+        #[arg(long, env = "IMWALLET_SANDBOX_OPERATOR_KEY", hide_env_values = true)]
+        operator_key: Option<String>,
+    },
 }
 
 /// Parses the command line (help and usage errors in the chosen language);
@@ -206,6 +221,21 @@ async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Res
                 println!("{code}");
                 eprintln!("{}", tr!("code-sent-for", purpose = sent_for));
             }
+        }
+        SandboxAction::Merchant {
+            name,
+            city,
+            currency,
+            operator_key,
+        } => {
+            let currency = args::currency(&currency)?;
+            let operator_key =
+                operator_key.ok_or_else(|| CliError::Config(tr!("error-need-operator-key")))?;
+            let admin = admin.with_operator_key(&operator_key);
+            let id = admin.create_merchant(&name, &city, currency.code()).await?;
+            let payload = admin.merchant_qr(&id).await?;
+            output::say(&payload);
+            output::emit(serde_json::json!({ "merchant_id": id, "payload": payload }));
         }
         SandboxAction::Serve(_) => {}
     }
