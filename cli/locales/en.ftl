@@ -417,3 +417,12 @@ remedy-network = Check that the server is running and the URL is right (--server
 remedy-timeout = Try again; if an operation stays open: imwallet ops reconcile
 remedy-server_unavailable = Try again later.
 remedy-relogin_required = Log in again: imwallet login PHONE-OR-EMAIL
+
+## `imwallet shell`
+
+help-shell = An interactive session: the password once, then commands as in single-shot mode, with history and completion; `exit` ends it.
+arg-shell-lock_after = Seconds without a command after which the password is forgotten (the next command asks again).
+shell-hello = Unlocked. Type commands as after `imwallet` (Tab completes, arrows recall); `exit` ends. The password is forgotten after { $seconds } s without a command.
+shell-locked = Locked after { $seconds } s without a command: the password is asked again.
+shell-nested = not inside `imwallet shell`
+shell-unclosed-quote = a quote is not closed

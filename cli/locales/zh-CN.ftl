@@ -413,3 +413,12 @@ remedy-network = 请确认服务器正在运行且地址正确（--server 地址
 remedy-timeout = 请重试；如有操作仍未结束：imwallet ops reconcile
 remedy-server_unavailable = 请稍后再试。
 remedy-relogin_required = 请重新登录：imwallet login 手机号或邮箱
+
+## `imwallet shell`
+
+help-shell = 交互式会话：只输入一次密码，然后像单条命令那样输入命令，支持历史记录和补全；`exit` 结束。
+arg-shell-lock_after = 多少秒没有命令后忘记密码（下一条命令会再次询问）。
+shell-hello = 已解锁。像在 `imwallet` 后面那样输入命令（Tab 补全，方向键调出历史）；`exit` 结束。{ $seconds } 秒没有命令后会忘记密码。
+shell-locked = { $seconds } 秒没有命令，已锁定：需要再次输入密码。
+shell-nested = 不能在 `imwallet shell` 中使用
+shell-unclosed-quote = 引号没有闭合
