@@ -121,6 +121,11 @@ def main():
                 phones = PHONE.findall(line or "") or PHONE.findall("\n".join(lines))
                 send(newest_code(phones[0], state["op"], state["key"]))
                 pending = ""
+            elif tail.endswith("imwallet>"):
+                # `imwallet shell`: one command, then exit.
+                shell_lines = state.setdefault("shell", ["balance", "exit"])
+                send(shell_lines.pop(0) if shell_lines else "exit")
+                pending = ""
             elif tail.endswith("[y/N]"):
                 send("y")
                 pending = ""
