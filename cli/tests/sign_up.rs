@@ -87,3 +87,63 @@ async fn a_short_password_is_refused_before_a_code_is_sent() {
     }
     assert!(server.codes("+8613700002003", "register").await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_whose_code_was_lost_is_resumed_by_cards_add() {
+    let server = Server::start().await;
+    let dir = home();
+    let home = home_arg(dir.path());
+    let phone = "+8613700002004";
+    // Registered and logged in, no card yet.
+    for (purpose, args) in [
+        ("register", vec!["register", phone]),
+        ("login", vec!["login", phone]),
+    ] {
+        let mut argv = vec![
+            "--home",
+            &home,
+            "--server",
+            &server.url,
+            "--api-key",
+            &server.api_key,
+        ];
+        argv.extend(args);
+        let mut s = Session::start(imwallet(&argv));
+        s.line("sign-up test password");
+        let code = server.next_code(phone, purpose, 0).await;
+        s.line(&code);
+        assert_ok(&s.finish().await);
+    }
+    let add = |lines: Vec<String>| {
+        let mut s = Session::start(imwallet(&[
+            "--home",
+            &home,
+            "cards",
+            "add",
+            "5555555555554444",
+            "--expiry",
+            "12/2099",
+            "--holder",
+            "Mei Chen",
+        ]));
+        for l in lines {
+            s.line(&l);
+        }
+        s
+    };
+    // The first attempt ends before its code is typed.
+    let before = server.codes(phone, "bind_card").await.len();
+    let out = add(vec!["sign-up test password".into()]).finish().await;
+    assert_eq!(out.status.code(), Some(3), "{}", common::stderr(&out));
+    server.next_code(phone, "bind_card", before).await;
+    // `cards add` again resumes that card (a new code, or, this soon, the
+    // newest one still stands).
+    let mut again = add(vec!["sign-up test password".into()]);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let code = server.next_code(phone, "bind_card", 0).await;
+    again.line(&code);
+    let out = again.finish().await;
+    assert_ok(&out);
+    assert!(common::stdout(&out).contains("waiting for its code"));
+    assert!(common::stdout(&out).contains("Card bound"));
+}

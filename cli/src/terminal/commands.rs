@@ -222,6 +222,16 @@ pub enum CardsAction {
         #[arg(long)]
         code: Option<String>,
     },
+    /// Confirm a card waiting for its code (a new code is sent unless
+    /// --code gives one already sent).
+    Verify {
+        /// Card id (see `imwallet cards list`).
+        card_id: String,
+        /// The confirmation code (else a new one is sent and prompted /
+        /// read from stdin).
+        #[arg(long)]
+        code: Option<String>,
+    },
     /// List the bound cards.
     List,
     /// Remove a card.

@@ -143,6 +143,15 @@ where
     }
 }
 
+/// Sends a new `bind_card` code; too soon after the last one, that one
+/// still stands and is the one asked for.
+async fn fresh_card_code(wallet: &Wallet) -> Result<(), CliError> {
+    match wallet.request_code(Purpose::BindCard, None).await {
+        Ok(_) | Err(WalletError::RateLimited { .. }) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// `paycode --watch`: a fresh code well before the old one expires, until
 /// Ctrl-C (which ends the run as every interrupted command does) or until
 /// nobody reads stdout any more (e.g. `| head`), which ends it quietly.
@@ -488,10 +497,48 @@ async fn cards(action: CardsAction, conn: &Connection) -> Result<(), CliError> {
         } => {
             let (month, year) = args::expiry(&expiry)?;
             let wallet = unlocked(conn).await?;
-            let card = wallet.bind_card(number, month, year, holder).await?;
+            let last4: String = number.chars().filter(char::is_ascii_digit).collect();
+            let last4 = last4
+                .get(last4.len().saturating_sub(4)..)
+                .unwrap_or("")
+                .to_owned();
+            let card = match wallet.bind_card(number, month, year, holder).await {
+                // The same card is already waiting for its code (an earlier
+                // `cards add` lost it): resume it with a new code.
+                Err(WalletError::Conflict { code: conflict })
+                    if conflict == "card_already_bound" =>
+                {
+                    let pending =
+                        wallet.cards().await?.into_iter().find(|c| {
+                            c.last4 == last4 && c.status == CardStatus::PendingVerification
+                        });
+                    let Some(card) = pending else {
+                        return Err(WalletError::Conflict { code: conflict }.into());
+                    };
+                    say(tr!("card-resumed", card = render::card(&card)));
+                    if code.is_none() {
+                        fresh_card_code(&wallet).await?;
+                    }
+                    card
+                }
+                other => other?,
+            };
             let w = &wallet;
             let card = with_code(code, &tr!("your-phone"), |code| {
                 w.verify_card(card.card_id.clone(), code)
+            })
+            .await?;
+            say(tr!("card-bound", card = render::card(&card)));
+            emit(json!({ "card": card }));
+        }
+        CardsAction::Verify { card_id, code } => {
+            let wallet = unlocked(conn).await?;
+            if code.is_none() {
+                fresh_card_code(&wallet).await?;
+            }
+            let w = &wallet;
+            let card = with_code(code, &tr!("your-phone"), |code| {
+                w.verify_card(card_id.clone(), code)
             })
             .await?;
             say(tr!("card-bound", card = render::card(&card)));
