@@ -58,6 +58,13 @@ step "host artefacts for the language suites (one workspace build)"
 source scripts/lib/host-artefacts.sh
 host_artefacts --tests
 
+# The README's terminal-wallet walk-through, pasted line by line into a
+# fresh interactive bash on a pseudo-terminal against a real sandbox on
+# 127.0.0.1:8787; any non-zero exit fails (issue 16 acceptance).
+step "README terminal-wallet walk-through"
+command -v curl >/dev/null || { echo "missing required tool: curl (the walk-through uses it)" >&2; exit 1; }
+python3 scripts/tests/readme-walkthrough.py
+
 # Extra suites (bindings from other languages, benchmarks compile, ...):
 # each scripts/test.d/NN-name.sh runs in order and must exit 0.
 extras=(scripts/test.d/*.sh)

@@ -57,10 +57,38 @@ fn has_controlling_terminal() -> bool {
             .is_ok()
 }
 
-/// The account password: `IMWALLET_PASSWORD`, else prompted / read.
+/// In `imwallet shell` the password is asked once and kept here, in this
+/// process's memory only, until [`forget_password`] (idle lock, a refused
+/// password, `exit`).
+static SESSION: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+static KEEPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Keep the next password given for the commands that follow (the shell).
+pub fn keep_password() {
+    KEEPING.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Drops a kept password; the next command asks again. Returns whether
+/// one was kept.
+pub fn forget_password() -> bool {
+    let mut kept = SESSION
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    kept.take().is_some()
+}
+
+/// The account password: `IMWALLET_PASSWORD`, else prompted / read (in the shell: the kept one, else
+/// asked once and kept).
 pub async fn password() -> Result<String, CliError> {
     if let Ok(p) = std::env::var(PASSWORD_ENV)
         && !p.is_empty()
+    {
+        return Ok(p);
+    }
+    if let Some(p) = SESSION
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
     {
         return Ok(p);
     }
@@ -68,7 +96,21 @@ pub async fn password() -> Result<String, CliError> {
     if p.is_empty() {
         return Err(CliError::input("password", tr!("error-empty")));
     }
+    if KEEPING.load(std::sync::atomic::Ordering::SeqCst) {
+        *SESSION
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(p.clone());
+    }
     Ok(p)
+}
+
+/// The next line of stdin (the shell's line mode), `None` at its end.
+pub fn next_line() -> Result<Option<String>, CliError> {
+    match stdin_line("command") {
+        Ok(line) => Ok(Some(line)),
+        Err(CliError::Input { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Environment variable holding the new password of `password change` /
@@ -87,16 +129,43 @@ pub async fn replacement_password() -> Result<String, CliError> {
     chosen_password(NEW_PASSWORD_ENV).await
 }
 
+/// The server's password rule (`weak_password` outside it): 8 to 256
+/// characters. Checked before a code is sent, so a refused password never
+/// costs a code.
+pub const PASSWORD_CHARS: std::ops::RangeInclusive<usize> = 8..=256;
+
+/// Refuses a new password outside [`PASSWORD_CHARS`], naming the rule.
+pub fn check_new_password(password: &str) -> Result<(), CliError> {
+    if PASSWORD_CHARS.contains(&password.chars().count()) {
+        return Ok(());
+    }
+    Err(CliError::input(
+        "password",
+        tr!(
+            "error-password-rule",
+            min = *PASSWORD_CHARS.start(),
+            max = *PASSWORD_CHARS.end()
+        ),
+    ))
+}
+
 async fn chosen_password(env: &str) -> Result<String, CliError> {
     if let Ok(p) = std::env::var(env)
         && !p.is_empty()
     {
+        check_new_password(&p)?;
         return Ok(p);
     }
-    let first = secret_line(tr!("prompt-new-password"), "password").await?;
+    let prompt = tr!(
+        "prompt-new-password",
+        min = *PASSWORD_CHARS.start(),
+        max = *PASSWORD_CHARS.end()
+    );
+    let first = secret_line(prompt, "password").await?;
     if first.is_empty() {
         return Err(CliError::input("password", tr!("error-empty")));
     }
+    check_new_password(&first)?;
     if std::io::stdin().is_terminal() {
         let again = secret_line(tr!("prompt-repeat-password"), "password").await?;
         if again != first {

@@ -25,6 +25,7 @@ mod profile;
 mod progress;
 mod qr;
 mod render;
+mod shell;
 mod terminal;
 
 use exit::CliError;
@@ -55,6 +56,9 @@ enum Command {
     Demo(demo::DemoArgs),
     #[command(flatten)]
     Wallet(terminal::WalletCommand),
+    /// An interactive session: the password once, then commands as in
+    /// single-shot mode, with history and completion; `exit` ends it.
+    Shell(shell::ShellArgs),
     /// Read payment QR payloads.
     Qr {
         #[command(subcommand)]
@@ -87,6 +91,21 @@ enum SandboxAction {
         /// [default: the newest code of any purpose].
         #[arg(long)]
         purpose: Option<String>,
+        /// The sandbox's operator credential (its --operator-key).
+        #[arg(long, env = "IMWALLET_SANDBOX_OPERATOR_KEY", hide_env_values = true)]
+        operator_key: Option<String>,
+    },
+    /// Create a merchant on the sandbox and print its counter QR payload
+    /// (what `imwallet pay` takes).
+    Merchant {
+        /// The merchant's name.
+        name: String,
+        /// The merchant's city.
+        #[arg(long, default_value = "Shanghai")]
+        city: String,
+        /// The merchant's settlement currency.
+        #[arg(long, default_value = "CNY")]
+        currency: String,
         /// The sandbox's operator credential (its --operator-key).
         #[arg(long, env = "IMWALLET_SANDBOX_OPERATOR_KEY", hide_env_values = true)]
         operator_key: Option<String>,
@@ -207,9 +226,72 @@ async fn sandbox_admin(action: SandboxAction, conn: terminal::Connection) -> Res
                 eprintln!("{}", tr!("code-sent-for", purpose = sent_for));
             }
         }
+        SandboxAction::Merchant {
+            name,
+            city,
+            currency,
+            operator_key,
+        } => {
+            let currency = args::currency(&currency)?;
+            let operator_key =
+                operator_key.ok_or_else(|| CliError::Config(tr!("error-need-operator-key")))?;
+            let admin = admin.with_operator_key(&operator_key);
+            let id = admin.create_merchant(&name, &city, currency.code()).await?;
+            let payload = admin.merchant_qr(&id).await?;
+            output::say(&payload);
+            output::emit(serde_json::json!({ "merchant_id": id, "payload": payload }));
+        }
         SandboxAction::Serve(_) => {}
     }
     Ok(())
+}
+
+/// Runs a command that needs the async runtime.
+async fn execute(command: Command, conn: terminal::Connection) -> Result<(), CliError> {
+    match command {
+        Command::Demo(args) => demo::run(args, conn.server, conn.api_key).await,
+        Command::Wallet(c) => terminal::run(c, conn).await,
+        Command::Sandbox { action } => sandbox_admin(action, conn).await,
+        Command::Qr { .. } | Command::Shell(_) => Ok(()),
+    }
+}
+
+/// `imwallet shell`: each line parsed as a command line of its own, the
+/// shell's global options applying unless the line gives its own.
+fn shell_session(
+    args: &shell::ShellArgs,
+    conn: &terminal::Connection,
+    json: bool,
+    rt: &tokio::runtime::Runtime,
+) -> Result<(), CliError> {
+    let root = i18n::help::localise(Cli::command());
+    let mut run_line = |words: Vec<String>| -> Result<(), CliError> {
+        let argv = std::iter::once("imwallet".to_owned()).chain(words);
+        let Ok(line) = parse(argv.map(Into::into).collect()) else {
+            return Ok(()); // reported by parse
+        };
+        let line_conn = terminal::Connection {
+            home: line.conn.home.or_else(|| conn.home.clone()),
+            server: line.conn.server.or_else(|| conn.server.clone()),
+            api_key: line.conn.api_key.or_else(|| conn.api_key.clone()),
+            yes: line.conn.yes || conn.yes,
+        };
+        output::set_json(json || line.json);
+        let outcome = match line.command {
+            Command::Sandbox {
+                action: SandboxAction::Serve(_),
+            }
+            | Command::Shell(_) => Err(CliError::Usage(tr!("shell-nested"))),
+            Command::Qr { action } => {
+                let _ = qr::run(action);
+                Ok(())
+            }
+            command => rt.block_on(execute(command, line_conn)),
+        };
+        output::set_json(json);
+        outcome
+    };
+    shell::run(args, &root, &mut run_line)
 }
 
 fn main() -> ExitCode {
@@ -230,15 +312,13 @@ fn main() -> ExitCode {
             action: SandboxAction::Serve(args),
         } => return imwallet_sandbox::run_cli(args),
         Command::Qr { action } => return qr::run(action),
+        Command::Shell(args) => runtime().and_then(|rt| {
+            let outcome = shell_session(&args, &conn, cli.json, &rt);
+            rt.shutdown_background();
+            outcome
+        }),
         command => runtime().and_then(|rt| {
-            let outcome = rt.block_on(async move {
-                match command {
-                    Command::Demo(args) => demo::run(args, conn.server, conn.api_key).await,
-                    Command::Wallet(c) => terminal::run(c, conn).await,
-                    Command::Sandbox { action } => sandbox_admin(action, conn).await,
-                    Command::Qr { .. } => Ok(()),
-                }
-            });
+            let outcome = rt.block_on(execute(command, conn));
             // Do not wait for a blocking read of stdin that Ctrl-C cut short.
             rt.shutdown_background();
             outcome

@@ -37,7 +37,9 @@ pub enum WalletCommand {
         /// Display name.
         #[arg(long)]
         name: Option<String>,
-        /// The verification code (else prompted / read from stdin).
+        /// A code already sent by an earlier attempt (no new one is sent);
+        /// else a code is sent and prompted / read from stdin, and asked for
+        /// again while it is wrong.
         #[arg(long)]
         code: Option<String>,
     },
@@ -217,6 +219,16 @@ pub enum CardsAction {
         #[arg(long)]
         holder: String,
         /// The confirmation code (else prompted / read from stdin).
+        #[arg(long)]
+        code: Option<String>,
+    },
+    /// Confirm a card waiting for its code (a new code is sent unless
+    /// --code gives one already sent).
+    Verify {
+        /// Card id (see `imwallet cards list`).
+        card_id: String,
+        /// The confirmation code (else a new one is sent and prompted /
+        /// read from stdin).
         #[arg(long)]
         code: Option<String>,
     },

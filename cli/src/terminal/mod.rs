@@ -11,7 +11,7 @@ mod money;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use imwallet_core::wallet::{ReceiveCodeRequest, Wallet, WalletConfig, WalletError};
+use imwallet_core::wallet::{CodeFailure, ReceiveCodeRequest, Wallet, WalletConfig, WalletError};
 use imwallet_protocol::money::Money;
 use imwallet_protocol::wire::{Card, CardStatus, Purpose};
 use serde_json::json;
@@ -114,6 +114,44 @@ fn show_qr(payload: &str, png_path: Option<&PathBuf>) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Tries the code (`--code`, else prompted / the next stdin line) with
+/// `attempt`; a prompted code the server calls wrong, while it says tries
+/// remain, is asked for again in the same process instead of losing the
+/// code that was sent. A `--code` is tried once (a script gets the refusal).
+async fn with_code<T, F, Fut>(
+    given: Option<String>,
+    sent_to: &str,
+    mut attempt: F,
+) -> Result<T, CliError>
+where
+    F: FnMut(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, WalletError>>,
+{
+    let prompted = given.is_none();
+    let mut code = input::code(given, sent_to).await?;
+    loop {
+        match attempt(code).await {
+            Err(WalletError::VerificationFailed {
+                reason: CodeFailure::Invalid,
+                attempts_left: Some(left),
+            }) if prompted && left > 0 => {
+                eprintln!("{}", tr!("code-wrong-again", attempts = left));
+                code = input::code(None, sent_to).await?;
+            }
+            other => return other.map_err(CliError::from),
+        }
+    }
+}
+
+/// Sends a new `bind_card` code; too soon after the last one, that one
+/// still stands and is the one asked for.
+async fn fresh_card_code(wallet: &Wallet) -> Result<(), CliError> {
+    match wallet.request_code(Purpose::BindCard, None).await {
+        Ok(_) | Err(WalletError::RateLimited { .. }) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// `paycode --watch`: a fresh code well before the old one expires, until
 /// Ctrl-C (which ends the run as every interrupted command does) or until
 /// nobody reads stdout any more (e.g. `| head`), which ends it quietly.
@@ -188,13 +226,22 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
         } => {
             let wallet = open(&conn).await?;
             let password = input::new_password().await?;
-            let sent = wallet
-                .request_code(Purpose::Register, Some(identifier.clone()))
-                .await?;
-            let code = input::code(code, &sent.destination).await?;
-            let profile = wallet
-                .register(identifier.clone(), password, code, name)
-                .await?;
+            // A `--code` is one already sent (by an earlier attempt): no
+            // new code, which would void it.
+            let sent_to = match code {
+                Some(_) => identifier.clone(),
+                None => {
+                    wallet
+                        .request_code(Purpose::Register, Some(identifier.clone()))
+                        .await?
+                        .destination
+                }
+            };
+            let w = &wallet;
+            let profile = with_code(code, &sent_to, |code| {
+                w.register(identifier.clone(), password.clone(), code, name.clone())
+            })
+            .await?;
             let name = profile.display_name.as_deref().unwrap_or(&identifier);
             say(tr!(
                 "registered",
@@ -208,8 +255,8 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             let wallet = open(&conn).await?;
             let password = input::password().await?;
             let sent = wallet.login(identifier, password).await?;
-            let code = input::code(code, &sent.destination).await?;
-            let profile = wallet.verify_login(code).await?;
+            let w = &wallet;
+            let profile = with_code(code, &sent.destination, |code| w.verify_login(code)).await?;
             let name = profile.display_name.as_deref().unwrap_or("-");
             let user = profile.user_id.as_str();
             say(tr!("logged-in", name = name, user = user));
@@ -314,8 +361,11 @@ async fn dispatch(command: WalletCommand, conn: Connection) -> Result<(), CliErr
             let sent = wallet
                 .request_code(Purpose::ResetPassword, Some(identifier.clone()))
                 .await?;
-            let code = input::code(code, &sent.destination).await?;
-            wallet.reset_password(identifier.clone(), code, new).await?;
+            let w = &wallet;
+            with_code(code, &sent.destination, |code| {
+                w.reset_password(identifier.clone(), code, new.clone())
+            })
+            .await?;
             say(tr!("password-reset", identifier = identifier.as_str()));
             emit(json!({ "password_reset": true }));
         }
@@ -447,9 +497,50 @@ async fn cards(action: CardsAction, conn: &Connection) -> Result<(), CliError> {
         } => {
             let (month, year) = args::expiry(&expiry)?;
             let wallet = unlocked(conn).await?;
-            let card = wallet.bind_card(number, month, year, holder).await?;
-            let code = input::code(code, &tr!("your-phone")).await?;
-            let card = wallet.verify_card(card.card_id, code).await?;
+            let last4: String = number.chars().filter(char::is_ascii_digit).collect();
+            let last4 = last4
+                .get(last4.len().saturating_sub(4)..)
+                .unwrap_or("")
+                .to_owned();
+            let card = match wallet.bind_card(number, month, year, holder).await {
+                // The same card is already waiting for its code (an earlier
+                // `cards add` lost it): resume it with a new code.
+                Err(WalletError::Conflict { code: conflict })
+                    if conflict == "card_already_bound" =>
+                {
+                    let pending =
+                        wallet.cards().await?.into_iter().find(|c| {
+                            c.last4 == last4 && c.status == CardStatus::PendingVerification
+                        });
+                    let Some(card) = pending else {
+                        return Err(WalletError::Conflict { code: conflict }.into());
+                    };
+                    say(tr!("card-resumed", card = render::card(&card)));
+                    if code.is_none() {
+                        fresh_card_code(&wallet).await?;
+                    }
+                    card
+                }
+                other => other?,
+            };
+            let w = &wallet;
+            let card = with_code(code, &tr!("your-phone"), |code| {
+                w.verify_card(card.card_id.clone(), code)
+            })
+            .await?;
+            say(tr!("card-bound", card = render::card(&card)));
+            emit(json!({ "card": card }));
+        }
+        CardsAction::Verify { card_id, code } => {
+            let wallet = unlocked(conn).await?;
+            if code.is_none() {
+                fresh_card_code(&wallet).await?;
+            }
+            let w = &wallet;
+            let card = with_code(code, &tr!("your-phone"), |code| {
+                w.verify_card(card_id.clone(), code)
+            })
+            .await?;
             say(tr!("card-bound", card = render::card(&card)));
             emit(json!({ "card": card }));
         }
