@@ -134,7 +134,7 @@
         @StateObject var model: HomeViewModel
         var body: some View {
             let l = model.language
-            NavigationStack {
+            NavigationView {
                 List {
                     ForEach(model.state.balances, id: \.currency) { Text(display($0)) }
                     ErrorLine(error: model.state.error)
@@ -169,7 +169,7 @@
         }
 
         var body: some View {
-            NavigationStack {
+            NavigationView {
                 switch model.state {
                 case .scanning, .invalid:
                     Form {
@@ -276,7 +276,7 @@
         @StateObject var model: HistoryViewModel
         var body: some View {
             let l = model.language
-            NavigationStack {
+            NavigationView {
                 List {
                     if case .running = model.state.sync {
                         Button(UIText.canceled.text(l)) { model.cancelSync() }
