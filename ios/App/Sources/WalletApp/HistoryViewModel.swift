@@ -79,7 +79,7 @@ public final class HistoryViewModel: ScreenModel<HistoryViewModel.State> {
         }
         running = sync
         state.sync = .running(fetched: 0)
-        for await case let .fetched(count) in sync.progress where state.sync != .cancelled {
+        for await case let .fetched(count) in sync.progress {
             state.sync = .running(fetched: count)
         }
         do {

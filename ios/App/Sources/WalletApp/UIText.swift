@@ -1,9 +1,9 @@
 // The shell's own labels in English and Simplified Chinese (the error
 // messages come from the core's catalog through WalletError instead).
 
-/// A label of the shell, in both languages.
+/// A label of the shell, in both languages (the case names say where it is used).
 public enum UIText: String, Sendable, CaseIterable {
-    case home, balance, scan, pay, payConfirm, payee, amount, fee, confirm, paid, pending, canceled
+    case home, balance, scan, pay, payConfirm, payee, amount, fee, confirm, paid, done, pending, canceled
     case topUp, transfer, recipientPhone, receive, history, syncNow, syncCancelled, settings
     case register, logIn, unlock, unlockWithBiometrics, phone, password, code, sendCode, lock
     case biometricUnlock, freeze, unfreeze, changePassword, securityEvents, logOut, tryAgain
@@ -27,6 +27,7 @@ public enum UIText: String, Sendable, CaseIterable {
         case .fee: ("Fee", "手续费")
         case .confirm: ("Confirm", "确认")
         case .paid: ("Paid", "已付款")
+        case .done: ("Done", "已完成")
         case .pending: ("Processing: we will confirm the result shortly.", "处理中：稍后确认结果。")
         case .canceled: ("Cancelled", "已取消")
         case .topUp: ("Top up", "充值")

@@ -6,7 +6,7 @@ import XCTest
 /// Top-up, scan → confirm → paid, and the refusals as the screens show them,
 /// driven through the view models against the real sandbox process.
 final class PayFlowTests: XCTestCase {
-    func testTopUpThenScanAMerchantCodeConfirmAndPay() async throws {
+    func testTopUpThenScanAMerchantCodeConfirmPayAndTransfer() async throws {
         let world = try await TestWorld.start()
         defer { world.sandbox.stop() }
         let client = try world.client()
@@ -51,6 +51,18 @@ final class PayFlowTests: XCTestCase {
         await home.refresh()
         let after = await home.balance("CNY").minor
         XCTAssertEqual(after, funded - 12_34)
+
+        // Transfer to another user by phone.
+        let bob = try world.client()
+        let bobPhone = world.freshPhone()
+        try await world.signUp(bob, phone: bobPhone)
+        let transfer = await TransferViewModel(client: client, language: .en)
+        await transfer.send(to: .phone(phone: bobPhone), amount: cny(5_00))
+        guard case .done? = await transfer.state.result else { return XCTFail("the transfer did not succeed") }
+        let bobHome = await HomeViewModel(client: bob, language: .en)
+        await bobHome.refresh()
+        let received = await bobHome.balance("CNY").minor
+        XCTAssertEqual(received, 5_00)
 
         // The receive code this wallet shows is a code the scan screen accepts.
         let receive = await ReceiveCodeViewModel(client: client, language: .en)

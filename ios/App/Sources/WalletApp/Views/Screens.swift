@@ -76,9 +76,11 @@
     struct ResultLine: View {
         let result: MovementResult?
         let language: AppLanguage
+        /// The word for success (`.paid` on the pay screen, `.done` elsewhere).
+        var doneLabel: UIText = .done
         var body: some View {
             switch result {
-            case let .done(_, amount)?: Text("\(UIText.paid.text(language)) \(display(amount))")
+            case let .done(_, amount)?: Text("\(doneLabel.text(language)) \(display(amount))")
             case let .failed(error)?: ErrorLine(error: error)
             case .canceled?: Text(UIText.canceled.text(language))
             case .pending?: Text(UIText.pending.text(language))
@@ -204,7 +206,7 @@
                     guard let money = minorUnits(model.state.scanned.amount ?? amount, currency: currency) else { return }
                     Task { await model.confirm(amount: money) }
                 }
-                ResultLine(result: model.state.result, language: l)
+                ResultLine(result: model.state.result, language: l, doneLabel: .paid)
                 ErrorLine(error: model.state.error)
             }
             .navigationTitle(UIText.payConfirm.text(l))
