@@ -21,6 +21,7 @@ let package = Package(
     platforms: [.iOS(.v15), .macOS(.v12)],
     products: [
         .library(name: "WalletKit", targets: ["WalletKit"]),
+        .library(name: "WalletApp", targets: ["WalletApp"]),
     ],
     targets: [
         // The C header and module map uniffi generates (FFI declarations only).
@@ -39,6 +40,15 @@ let package = Package(
             path: "Sources/WalletKit",
             resources: [.copy("PrivacyInfo.xcprivacy")]
         ),
+        // The SwiftUI shell's view models (plain Swift, tested on Linux) and its
+        // views (`#if canImport(SwiftUI)`, compiled on Apple platforms only).
+        // An Xcode app target links it and adds App/Info.plist and
+        // App/PrivacyInfo.xcprivacy (README.md, "Swift / iOS").
+        .target(
+            name: "WalletApp",
+            dependencies: ["WalletKit"],
+            path: "App/Sources/WalletApp"
+        ),
         // The benchmark against the native-Rust baseline (scripts/swift/bench.sh).
         .executableTarget(
             name: "WalletKitBench",
@@ -48,7 +58,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WalletKitTests",
-            dependencies: ["WalletKit"],
+            dependencies: ["WalletKit", "WalletApp"],
             path: "Tests/WalletKitTests",
             linkerSettings: linkFlags
         ),

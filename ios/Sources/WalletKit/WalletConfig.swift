@@ -26,6 +26,8 @@ public struct WalletConfig: Sendable, Equatable {
     public let dataDirectory: URL
     /// The language of user messages; `nil` follows the host.
     public let locale: WalletLocale?
+    /// Transactions per page of a history sync; `nil` is the core's default.
+    public let syncPageSize: UInt32?
 
     /// The production API's address.
     public static let liveBaseURL = "https://api.imwallet.example"
@@ -35,10 +37,11 @@ public struct WalletConfig: Sendable, Equatable {
         apiKey: String,
         baseURL: String = "http://127.0.0.1:8787",
         dataDirectory: URL = WalletConfig.defaultDataDirectory,
-        locale: WalletLocale? = nil
+        locale: WalletLocale? = nil,
+        syncPageSize: UInt32? = nil
     ) throws(WalletError) -> WalletConfig {
         try WalletConfig(environment: .sandbox, baseURL: baseURL, apiKey: apiKey, pins: [],
-                         dataDirectory: dataDirectory, locale: locale)
+                         dataDirectory: dataDirectory, locale: locale, syncPageSize: syncPageSize)
     }
 
     /// Production, with the SPKI pins of the API's certificates.
@@ -47,10 +50,11 @@ public struct WalletConfig: Sendable, Equatable {
         pins: [String],
         baseURL: String = WalletConfig.liveBaseURL,
         dataDirectory: URL = WalletConfig.defaultDataDirectory,
-        locale: WalletLocale? = nil
+        locale: WalletLocale? = nil,
+        syncPageSize: UInt32? = nil
     ) throws(WalletError) -> WalletConfig {
         try WalletConfig(environment: .live, baseURL: baseURL, apiKey: apiKey, pins: pins,
-                         dataDirectory: dataDirectory, locale: locale)
+                         dataDirectory: dataDirectory, locale: locale, syncPageSize: syncPageSize)
     }
 
     /// `Application Support/IMWallet` of the current user.
@@ -61,7 +65,7 @@ public struct WalletConfig: Sendable, Equatable {
     }
 
     private init(environment: Environment, baseURL: String, apiKey: String, pins: [String],
-                 dataDirectory: URL, locale: WalletLocale?) throws(WalletError)
+                 dataDirectory: URL, locale: WalletLocale?, syncPageSize: UInt32?) throws(WalletError)
     {
         let prefix = environment == .sandbox ? "sk_sandbox_" : "sk_live_"
         guard apiKey.hasPrefix(prefix) else {
@@ -73,13 +77,14 @@ public struct WalletConfig: Sendable, Equatable {
         self.pins = pins
         self.dataDirectory = dataDirectory
         self.locale = locale
+        self.syncPageSize = syncPageSize
     }
 
     /// The record the core takes.
     var core: IMWalletCore.WalletConfig {
         IMWalletCore.WalletConfig(
             dataDir: dataDirectory.path, baseUrl: baseURL, apiKey: apiKey, locale: locale,
-            requestTimeoutMs: nil, pins: pins, syncPageSize: nil
+            requestTimeoutMs: nil, pins: pins, syncPageSize: syncPageSize
         )
     }
 }

@@ -33,10 +33,10 @@ final class TestWorld: @unchecked Sendable {
     }
 
     /// A client on a new, empty data directory.
-    func client(baseURL: String? = nil, locale: WalletLocale = .en) throws -> WalletClient {
+    func client(baseURL: String? = nil, locale: WalletLocale = .en, syncPageSize: UInt32? = nil) throws -> WalletClient {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wk-\(UUID().uuidString)")
         let config = try WalletConfig.sandbox(apiKey: apiKey, baseURL: baseURL ?? sandbox.baseURL,
-                                              dataDirectory: dir, locale: locale)
+                                              dataDirectory: dir, locale: locale, syncPageSize: syncPageSize)
         return try WalletClient(config: config)
     }
 
