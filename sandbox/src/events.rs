@@ -2,7 +2,8 @@
 //! developer app's merchant objects, written in the same SQLite
 //! transaction as the change (outbox pattern) and listed by
 //! `GET /v1/events`. Each event has an `evt_...` id receivers deduplicate
-//! by. Delivery to registered webhook endpoints is not built yet.
+//! by. Webhook endpoints are registered in [`crate::webhooks`]; their
+//! delivery is not built yet.
 
 use crate::problem::{ErrorCode, Problem};
 use crate::secrets::new_id;

@@ -5,7 +5,7 @@
 //!
 //! Layers (each module uses only those above it): `config`, `clock`,
 //! `problem`, `secrets`, `text`, `limits` -> `db`, `json`, `session_cache` -> `ledger`, `codes`,
-//! `auth`, `lockout`, `fees`, `fx`, `qr`, `risk` -> `paycodes`, `txns`, `events`, `orders`, `refunds`, `idempotency` -> `routes`.
+//! `auth`, `lockout`, `fees`, `fx`, `qr`, `risk` -> `paycodes`, `txns`, `events`, `webhooks`, `orders`, `refunds`, `idempotency` -> `routes`.
 //!
 //! Embedding (tests, `imwallet demo`): [`Sandbox::start`] serves on a given
 //! listener with an injectable [`clock::Clock`] and returns the address and
@@ -38,6 +38,7 @@ pub mod session_cache;
 pub mod state;
 pub mod text;
 pub mod txns;
+pub mod webhooks;
 
 use axum::serve::ListenerExt;
 use clock::{Clock, SystemClock};

@@ -180,6 +180,32 @@ async fn every_operation_answers_successfully_over_http() {
         .await
         .ok(200);
     w.app.get("/v1/events").await.ok(200);
+    let hook = w
+        .app
+        .post(
+            "/v1/webhook-endpoints",
+            json!({"url": "http://127.0.0.1:9/hook", "events": ["order.paid"]}),
+        )
+        .await;
+    let hook = hook.ok(201)["endpoint_id"].as_str().unwrap().to_owned();
+    w.app.get("/v1/webhook-endpoints").await.ok(200);
+    w.app
+        .post(
+            &format!("/v1/webhook-endpoints/{hook}/rotate-secret"),
+            json!({}),
+        )
+        .await
+        .ok(200);
+    let gone = w
+        .app
+        .send(
+            "DELETE",
+            &format!("/v1/webhook-endpoints/{hook}"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(gone.status, 204);
     let in_app = w
         .app
         .post(
