@@ -137,7 +137,8 @@ pub fn list(conn: &Connection, app_id: &str, now: i64) -> Result<Value, Problem>
     Ok(json!({ "items": items }))
 }
 
-/// Deletes the endpoint `id` of `app_id`.
+/// Deletes the endpoint `id` of `app_id` with its deliveries (nothing more
+/// is sent there).
 ///
 /// # Errors
 /// `webhook_endpoint_not_found` for an unknown id or another app's.
@@ -148,6 +149,13 @@ pub fn delete(conn: &Connection, app_id: &str, id: &str) -> Result<(), Problem> 
     if n == 0 {
         return Err(Problem::of(ErrorCode::WebhookEndpointNotFound));
     }
+    conn.prepare_cached(
+        "DELETE FROM webhook_attempts WHERE delivery_id IN
+             (SELECT id FROM webhook_deliveries WHERE endpoint_id = ?1)",
+    )?
+    .execute([id])?;
+    conn.prepare_cached("DELETE FROM webhook_deliveries WHERE endpoint_id = ?1")?
+        .execute([id])?;
     Ok(())
 }
 

@@ -104,6 +104,8 @@ pub fn table() -> Vec<Route> {
         GET "/v1/webhook-endpoints" => webhooks::list,
         DELETE "/v1/webhook-endpoints/{endpoint_id}" => webhooks::remove,
         POST "/v1/webhook-endpoints/{endpoint_id}/rotate-secret" => webhooks::rotate,
+        GET "/v1/webhook-endpoints/{endpoint_id}/deliveries" => webhooks::deliveries,
+        POST "/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/resend" => webhooks::resend,
         GET "/v1/sandbox/outbox" => admin::outbox,
         POST "/v1/sandbox/coupons" => admin::issue_coupon,
         POST "/v1/sandbox/transactions/{transaction_id}/reverse" => admin::reverse,

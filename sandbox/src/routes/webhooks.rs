@@ -2,6 +2,7 @@
 //! endpoints and rotate their secrets ([`crate::webhooks`]).
 
 use crate::auth::App;
+use crate::delivery;
 use crate::events::EventType;
 use crate::json::Json;
 use crate::problem::{ErrorCode, Problem};
@@ -72,4 +73,30 @@ pub async fn rotate(
     Ok(axum::Json(
         state.db.write(|c| webhooks::rotate(c, &app.id, &id, now))?,
     ))
+}
+
+/// `GET /v1/webhook-endpoints/{endpoint_id}/deliveries`: the newest 100
+/// deliveries with every attempt.
+pub async fn deliveries(
+    State(state): State<AppState>,
+    app: App,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Value>, Problem> {
+    Ok(axum::Json(
+        state.db.read(|c| delivery::list(c, &app.id, &id))?,
+    ))
+}
+
+/// `POST /v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/resend`:
+/// `202`, the delivery is pending again and due now.
+pub async fn resend(
+    State(state): State<AppState>,
+    app: App,
+    Path((id, delivery_id)): Path<(String, String)>,
+) -> Result<StatusCode, Problem> {
+    let now = state.now();
+    state
+        .db
+        .write(|c| delivery::resend(c, &app.id, &id, &delivery_id, now))?;
+    Ok(StatusCode::ACCEPTED)
 }
