@@ -351,6 +351,11 @@ arg-sandbox-merchant-city = The merchant's city.
 arg-sandbox-merchant-currency = The merchant's settlement currency.
 arg-sandbox-merchant-operator_key = The sandbox's operator credential (its --operator-key).
 arg-sandbox-serve-code_ttl_s = Validity of a verification code in seconds (default: the sandbox's code rules). A short value lets a harness see code_expired without waiting.
+arg-sandbox-serve-webhook_retry_base_ms = First webhook retry delay in milliseconds; each further retry doubles it up to --webhook-retry-cap-ms, with jitter (default 30 s).
+arg-sandbox-serve-webhook_retry_cap_ms = Longest webhook retry delay in milliseconds (default 1 h).
+arg-sandbox-serve-webhook_retry_for_s = How long after an event the sandbox keeps retrying its delivery, in seconds (default 3 days).
+arg-sandbox-serve-webhook_timeout_ms = Time a receiver has to answer one delivery, in milliseconds (default 10 s).
+arg-sandbox-serve-webhook_poll_ms = How often the delivery worker looks for due deliveries, in milliseconds (default 500).
 error-outbox-malformed = the sandbox's outbox answer is malformed
 code-sent-for = (a { $purpose } code)
 

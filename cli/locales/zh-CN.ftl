@@ -347,6 +347,11 @@ arg-sandbox-merchant-city = 商户所在城市。
 arg-sandbox-merchant-currency = 商户的结算币种。
 arg-sandbox-merchant-operator_key = 沙箱的运营方凭据（即其 --operator-key）。
 arg-sandbox-serve-code_ttl_s = 验证码有效期（秒）（默认：沙箱的验证码规则）。较短的值可让测试无需等待即可看到 code_expired。
+arg-sandbox-serve-webhook_retry_base_ms = Webhook 首次重试间隔（毫秒）；之后每次翻倍，直到 --webhook-retry-cap-ms，并带随机抖动（默认 30 秒）。
+arg-sandbox-serve-webhook_retry_cap_ms = Webhook 最长重试间隔（毫秒）（默认 1 小时）。
+arg-sandbox-serve-webhook_retry_for_s = 事件发生后沙箱持续重试投递的时长（秒）（默认 3 天）。
+arg-sandbox-serve-webhook_timeout_ms = 接收方对单次投递的应答时限（毫秒）（默认 10 秒）。
+arg-sandbox-serve-webhook_poll_ms = 投递任务检查到期投递的间隔（毫秒）（默认 500）。
 error-outbox-malformed = 沙箱发件箱的应答格式错误
 code-sent-for = （{ $purpose } 验证码）
 

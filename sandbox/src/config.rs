@@ -35,6 +35,74 @@ pub struct Args {
     /// `code_expired` without waiting.
     #[arg(long, env = "IMWALLET_SANDBOX_CODE_TTL_S", value_parser = clap::value_parser!(i64).range(1..))]
     pub code_ttl_s: Option<i64>,
+    /// First webhook retry delay in milliseconds; each further retry
+    /// doubles it up to `--webhook-retry-cap-ms`, with jitter (default: that
+    /// of [`WebhookRules::default`]).
+    #[arg(long, env = "IMWALLET_SANDBOX_WEBHOOK_RETRY_BASE_MS", value_parser = clap::value_parser!(i64).range(1..))]
+    pub webhook_retry_base_ms: Option<i64>,
+    /// Longest webhook retry delay in milliseconds.
+    #[arg(long, env = "IMWALLET_SANDBOX_WEBHOOK_RETRY_CAP_MS", value_parser = clap::value_parser!(i64).range(1..))]
+    pub webhook_retry_cap_ms: Option<i64>,
+    /// How long after an event the sandbox keeps retrying its delivery, in
+    /// seconds (default 3 days).
+    #[arg(long, env = "IMWALLET_SANDBOX_WEBHOOK_RETRY_FOR_S", value_parser = clap::value_parser!(i64).range(1..))]
+    pub webhook_retry_for_s: Option<i64>,
+    /// Time a receiver has to answer one delivery, in milliseconds.
+    #[arg(long, env = "IMWALLET_SANDBOX_WEBHOOK_TIMEOUT_MS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub webhook_timeout_ms: Option<u64>,
+    /// How often the delivery worker looks for due deliveries, in
+    /// milliseconds.
+    #[arg(long, env = "IMWALLET_SANDBOX_WEBHOOK_POLL_MS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub webhook_poll_ms: Option<u64>,
+}
+
+impl Args {
+    /// The webhook rules these options ask for (defaults for the ones not
+    /// given).
+    pub fn webhook_rules(&self) -> WebhookRules {
+        let d = WebhookRules::default();
+        WebhookRules {
+            retry_base_ms: self.webhook_retry_base_ms.unwrap_or(d.retry_base_ms),
+            retry_cap_ms: self.webhook_retry_cap_ms.unwrap_or(d.retry_cap_ms),
+            retry_for_ms: self
+                .webhook_retry_for_s
+                .map_or(d.retry_for_ms, |s| s.saturating_mul(1000)),
+            timeout_ms: self.webhook_timeout_ms.unwrap_or(d.timeout_ms),
+            poll_ms: self.webhook_poll_ms.unwrap_or(d.poll_ms),
+        }
+    }
+}
+
+/// Webhook delivery: at-least-once with exponential back-off and jitter.
+/// Attempt `n` (from 1) that fails is retried after
+/// `d/2 + random(0..=d/2)` with `d = min(retry_cap_ms, retry_base_ms * 2^(n-1))`,
+/// until `retry_for_ms` after the event (then the delivery is `failed`;
+/// a manual resend starts it again).
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookRules {
+    /// First retry delay, milliseconds.
+    pub retry_base_ms: i64,
+    /// Longest retry delay, milliseconds.
+    pub retry_cap_ms: i64,
+    /// How long deliveries are retried, milliseconds after the event.
+    pub retry_for_ms: i64,
+    /// Time a receiver has to answer, milliseconds.
+    pub timeout_ms: u64,
+    /// Interval of the delivery worker's look for due deliveries, ms.
+    pub poll_ms: u64,
+}
+
+impl Default for WebhookRules {
+    /// Retries after about 30 s, 1 min, 2 min, ... then hourly, for 3 days.
+    fn default() -> Self {
+        WebhookRules {
+            retry_base_ms: 30_000,
+            retry_cap_ms: 3_600_000,
+            retry_for_ms: 3 * 24 * 3600 * 1000,
+            timeout_ms: 10_000,
+            poll_ms: 500,
+        }
+    }
 }
 
 /// Fee rules per operation (basis points with a minimum, see
@@ -207,6 +275,8 @@ pub struct Config {
     pub refresh_replay_window_s: i64,
     /// How long idempotency keys are kept, in seconds (at least 24 h).
     pub idempotency_ttl_s: i64,
+    /// Webhook delivery schedule.
+    pub webhooks: WebhookRules,
 }
 
 impl Default for Config {
@@ -224,6 +294,7 @@ impl Default for Config {
             refresh_ttl_s: 30 * 24 * 3600,
             refresh_replay_window_s: 60,
             idempotency_ttl_s: 25 * 3600,
+            webhooks: WebhookRules::default(),
         }
     }
 }

@@ -24,6 +24,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_operation_keys.sql"),
     include_str!("../migrations/0008_merchant_orders.sql"),
     include_str!("../migrations/0009_events.sql"),
+    include_str!("../migrations/0010_webhook_endpoints.sql"),
+    include_str!("../migrations/0011_webhook_deliveries.sql"),
 ];
 
 /// Errors opening the database.

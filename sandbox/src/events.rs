@@ -2,7 +2,8 @@
 //! developer app's merchant objects, written in the same SQLite
 //! transaction as the change (outbox pattern) and listed by
 //! `GET /v1/events`. Each event has an `evt_...` id receivers deduplicate
-//! by. Delivery to registered webhook endpoints is not built yet.
+//! by. Each event also queues one delivery per subscribed webhook
+//! endpoint ([`crate::webhooks`]), sent by [`crate::delivery`].
 
 use crate::problem::{ErrorCode, Problem};
 use crate::secrets::new_id;
@@ -69,7 +70,27 @@ pub fn record_for_merchant(
         "INSERT INTO events (id, app_id, type, data, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![id, app, kind.as_str(), object.to_string(), now])?;
+    // The outbox of webhook delivery: one pending delivery per subscribed
+    // endpoint, in this same transaction.
+    conn.prepare_cached(
+        "INSERT INTO webhook_deliveries
+             (id, endpoint_id, event_id, status, next_attempt_at, retry_from, created_at)
+         SELECT 'whd_' || lower(hex(randomblob(12))), id, ?1, 'pending', ?2, ?2, ?2
+         FROM webhook_endpoints
+         WHERE app_id = ?3 AND ',' || events || ',' LIKE '%,' || ?4 || ',%'
+         ORDER BY seq",
+    )?
+    .execute(params![id, now, app, kind.as_str()])?;
     Ok(id)
+}
+
+/// The JSON of an event as listed and as delivered.
+///
+/// # Errors
+/// `internal` if the stored object is not JSON.
+pub fn event_json(id: &str, kind: &str, data: &str, at: i64) -> Result<Value, Problem> {
+    let object: Value = serde_json::from_str(data).map_err(Problem::internal)?;
+    Ok(json!({"id": id, "type": kind, "created_at": at, "data": {"object": object}}))
 }
 
 /// A page of the app's events, newest first, below `before` (a seq),
@@ -100,10 +121,7 @@ pub fn page(
     };
     let items = rows
         .iter()
-        .map(|(_, id, kind, data, at)| {
-            let object: Value = serde_json::from_str(data).map_err(Problem::internal)?;
-            Ok(json!({"id": id, "type": kind, "created_at": at, "data": {"object": object}}))
-        })
+        .map(|(_, id, kind, data, at)| event_json(id, kind, data, *at))
         .collect::<Result<Vec<_>, Problem>>()?;
     Ok(json!({"items": items, "next_cursor": next}))
 }

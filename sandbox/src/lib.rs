@@ -5,7 +5,7 @@
 //!
 //! Layers (each module uses only those above it): `config`, `clock`,
 //! `problem`, `secrets`, `text`, `limits` -> `db`, `json`, `session_cache` -> `ledger`, `codes`,
-//! `auth`, `lockout`, `fees`, `fx`, `qr`, `risk` -> `paycodes`, `txns`, `events`, `orders`, `refunds`, `idempotency` -> `routes`.
+//! `auth`, `lockout`, `fees`, `fx`, `qr`, `risk` -> `paycodes`, `txns`, `events`, `webhooks`, `orders`, `refunds`, `idempotency` -> `delivery`, `routes`.
 //!
 //! Embedding (tests, `imwallet demo`): [`Sandbox::start`] serves on a given
 //! listener with an injectable [`clock::Clock`] and returns the address and
@@ -17,6 +17,7 @@ pub mod clock;
 pub mod codes;
 pub mod config;
 pub mod db;
+pub mod delivery;
 pub mod events;
 pub mod fees;
 pub mod fx;
@@ -38,6 +39,7 @@ pub mod session_cache;
 pub mod state;
 pub mod text;
 pub mod txns;
+pub mod webhooks;
 
 use axum::serve::ListenerExt;
 use clock::{Clock, SystemClock};
@@ -62,6 +64,9 @@ pub enum StartError {
     /// The listener has no local address.
     #[error("listener: {0}")]
     Io(#[from] std::io::Error),
+    /// The webhook delivery client could not be built.
+    #[error("webhook client: {0}")]
+    Http(String),
 }
 
 /// A running sandbox server.
@@ -71,6 +76,8 @@ pub struct Sandbox {
     state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    stop_delivery: tokio::sync::watch::Sender<bool>,
+    delivery: JoinHandle<()>,
 }
 
 impl Sandbox {
@@ -101,6 +108,13 @@ impl Sandbox {
         } else {
             tracing::info!(%addr, "sandbox operator endpoints are off");
         }
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| StartError::Http(e.to_string()))?;
+        let (stop_delivery, stop_rx) = tokio::sync::watch::channel(false);
+        let delivery = tokio::spawn(delivery::run(state.clone(), http, stop_rx));
         let (tx, rx) = oneshot::channel::<()>();
         let app = routes::router(state.clone());
         let listener = listener.tap_io(|tcp| {
@@ -118,6 +132,8 @@ impl Sandbox {
             state,
             shutdown: Some(tx),
             task,
+            stop_delivery,
+            delivery,
         })
     }
 
@@ -143,12 +159,24 @@ impl Sandbox {
             .read(|c| Ok(SqliteLedger::new(c).check_invariants()?))
     }
 
-    /// Stops accepting connections and waits for the server task.
+    /// Stops accepting connections and waits for the server task and the
+    /// webhook delivery worker (an attempt in flight is abandoned and sent
+    /// again by the next start: at least once).
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        let _ = self.stop_delivery.send(true);
         let _ = (&mut self.task).await;
+        let _ = (&mut self.delivery).await;
+    }
+}
+
+impl Drop for Sandbox {
+    /// A dropped server stops its delivery worker too (the HTTP task ends
+    /// with its runtime).
+    fn drop(&mut self) {
+        let _ = self.stop_delivery.send(true);
     }
 }
 
@@ -184,6 +212,7 @@ pub fn run_cli(args: config::Args) -> ExitCode {
                     .unwrap_or(config::CodeRules::default().ttl_s),
                 ..config::CodeRules::default()
             },
+            webhooks: args.webhook_rules(),
             ..Config::default()
         };
         let sandbox = match Sandbox::start(listener, &args.db, config, Arc::new(SystemClock)).await

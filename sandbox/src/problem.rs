@@ -107,6 +107,8 @@ error_codes! {
     OrderAmountMismatch = (422, "order_amount_mismatch", "The amount differs from the order's amount"),
     OrderNotRefundable = (409, "order_not_refundable", "The order has no settled payment to refund"),
     RefundExceedsPaid = (422, "refund_exceeds_paid", "The refund would exceed what is left of the paid amount"),
+    WebhookEndpointNotFound = (404, "webhook_endpoint_not_found", "No such webhook endpoint of this app"),
+    WebhookDeliveryNotFound = (404, "webhook_delivery_not_found", "No such delivery of this webhook endpoint"),
     PaycodeUnknownDevice = (404, "paycode_unknown_device", "No payment-code device with this id"),
     PaycodeForged = (422, "paycode_forged", "The payment code does not verify with the device's secret"),
     PaycodeExpired = (422, "paycode_expired", "The payment code is older than the drift window"),

@@ -180,6 +180,60 @@ async fn every_operation_answers_successfully_over_http() {
         .await
         .ok(200);
     w.app.get("/v1/events").await.ok(200);
+    let hook = w
+        .app
+        .post(
+            "/v1/webhook-endpoints",
+            json!({"url": "http://127.0.0.1:9/hook", "events": ["order.closed"]}),
+        )
+        .await;
+    let hook = hook.ok(201)["endpoint_id"].as_str().unwrap().to_owned();
+    w.app.get("/v1/webhook-endpoints").await.ok(200);
+    let hooked = w
+        .app
+        .post(
+            &orders,
+            json!({"out_trade_no": "c-hook", "amount": cny("2.00"), "description": "tea"}),
+        )
+        .await;
+    let hooked = hooked.ok(201)["order_id"].as_str().unwrap().to_owned();
+    w.app
+        .post(&format!("{orders}/{hooked}/close"), json!({}))
+        .await
+        .ok(200);
+    let sent = w
+        .app
+        .get(&format!("/v1/webhook-endpoints/{hook}/deliveries"))
+        .await;
+    let delivery = sent.ok(200)["items"][0]["delivery_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let resent = w
+        .app
+        .post(
+            &format!("/v1/webhook-endpoints/{hook}/deliveries/{delivery}/resend"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(resent.status, 202);
+    w.app
+        .post(
+            &format!("/v1/webhook-endpoints/{hook}/rotate-secret"),
+            json!({}),
+        )
+        .await
+        .ok(200);
+    let gone = w
+        .app
+        .send(
+            "DELETE",
+            &format!("/v1/webhook-endpoints/{hook}"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(gone.status, 204);
     let in_app = w
         .app
         .post(

@@ -11,6 +11,8 @@ mod history;
 mod idempotency;
 mod ledger_props;
 mod merchant_orders;
+mod merchant_webhook_delivery;
+mod merchant_webhooks;
 mod money;
 mod operation_lookup;
 mod qr_payments;

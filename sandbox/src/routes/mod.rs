@@ -17,6 +17,7 @@ mod orders;
 mod paycodes;
 mod refunds;
 mod sessions;
+mod webhooks;
 
 use crate::problem::{ErrorCode, Problem};
 use crate::state::AppState;
@@ -99,6 +100,12 @@ pub fn table() -> Vec<Route> {
         POST "/v1/merchants/{merchant_id}/orders/{order_id}/refunds" => refunds::create,
         GET "/v1/order-previews/{order_token}" => orders::preview,
         GET "/v1/events" => events::list,
+        POST "/v1/webhook-endpoints" => webhooks::create,
+        GET "/v1/webhook-endpoints" => webhooks::list,
+        DELETE "/v1/webhook-endpoints/{endpoint_id}" => webhooks::remove,
+        POST "/v1/webhook-endpoints/{endpoint_id}/rotate-secret" => webhooks::rotate,
+        GET "/v1/webhook-endpoints/{endpoint_id}/deliveries" => webhooks::deliveries,
+        POST "/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/resend" => webhooks::resend,
         GET "/v1/sandbox/outbox" => admin::outbox,
         POST "/v1/sandbox/coupons" => admin::issue_coupon,
         POST "/v1/sandbox/transactions/{transaction_id}/reverse" => admin::reverse,
