@@ -3,7 +3,9 @@
 //! (`reconcile_pending`, `operation`).
 
 use imwallet_core::protocol::money::Money as CoreMoney;
-use imwallet_core::wallet::{PayRequest as CorePayRequest, TransferTarget as CoreTarget};
+use imwallet_core::wallet::{
+    OrderPreview as CoreOrderPreview, PayRequest as CorePayRequest, TransferTarget as CoreTarget,
+};
 
 use crate::errors::WalletFfiError;
 use crate::money_types::{
@@ -25,6 +27,39 @@ pub struct PayRequest {
     pub points: Option<i64>,
     /// A note for the history.
     pub memo: Option<String>,
+}
+
+/// What a user is shown before paying a merchant order by its in-app token.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OrderPreview {
+    /// The order's id.
+    pub order_id: String,
+    /// The merchant being paid.
+    pub merchant_id: String,
+    /// The merchant's display name.
+    pub merchant_name: String,
+    /// What is bought, as the merchant wrote it.
+    pub description: String,
+    /// The amount to pay.
+    pub amount: Money,
+    /// `created` (payable), `paid`, `closed`, `expired` or `refunded`.
+    pub status: String,
+    /// When the order stops being payable (Unix seconds, UTC).
+    pub expires_at: i64,
+}
+
+impl From<CoreOrderPreview> for OrderPreview {
+    fn from(p: CoreOrderPreview) -> Self {
+        Self {
+            order_id: p.order_id,
+            merchant_id: p.merchant_id,
+            merchant_name: p.merchant_name,
+            description: p.description,
+            amount: p.amount.into(),
+            status: p.status,
+            expires_at: p.expires_at,
+        }
+    }
 }
 
 /// Who receives a transfer.
@@ -117,6 +152,19 @@ impl Wallet {
             w.pay(request).await.map(Into::into)
         })
         .await
+    }
+
+    /// The merchant, amount and state of a merchant order handed over by
+    /// another app (its `order_token`), to show before confirmation.
+    pub async fn preview_order(&self, order_token: String) -> Result<OrderPreview, WalletFfiError> {
+        self.call(|w| async move { w.preview_order(order_token).await.map(Into::into) })
+            .await
+    }
+
+    /// Pays a merchant order by its `order_token`, exactly once like `pay`.
+    pub async fn pay_order(&self, order_token: String) -> Result<Transaction, WalletFfiError> {
+        self.call(|w| async move { w.pay_order(order_token).await.map(Into::into) })
+            .await
     }
 
     /// Pays a merchant by id.

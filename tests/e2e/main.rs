@@ -24,6 +24,7 @@ mod wallet_chaos;
 mod wallet_errors;
 mod wallet_journey;
 mod wallet_locked_rotation;
+mod wallet_pay_order;
 mod wallet_restart;
 mod wallet_retention;
 mod wallet_session;

@@ -281,6 +281,9 @@ fn from_problem(problem: Problem) -> WalletError {
         | "fx_quote_used"
         | "fx_quote_expired"
         | "account_not_frozen"
+        | "order_already_paid"
+        | "order_closed"
+        | "order_expired"
         | "idempotency_key_reused" => WalletError::Conflict { code: problem.code },
         _ if problem.status >= 500 => WalletError::ServerUnavailable {
             status: problem.status,

@@ -415,6 +415,9 @@ mod tests {
             "coupon_already_used",
             "fx_quote_used",
             "account_not_frozen",
+            "order_already_paid",
+            "order_closed",
+            "order_expired",
         ] {
             assert!(is_definitive(&problem(409, code)), "{code}");
         }

@@ -19,6 +19,7 @@ mod error;
 pub(crate) mod executor;
 mod history;
 mod money;
+mod orders;
 mod pending;
 
 use std::sync::{Arc, RwLock};
@@ -38,6 +39,7 @@ pub use history::{
     CancelToken, HistoryPage, SpendingLine, SyncProgress, SyncReport, TransactionView, UtcMinute,
 };
 pub use money::{PayRequest, TransferTarget};
+pub use orders::OrderPreview;
 
 /// Shared slot for the vault: empty until the first login on this device
 /// creates it.

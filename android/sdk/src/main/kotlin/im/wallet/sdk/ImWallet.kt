@@ -5,6 +5,7 @@ import im.wallet.core.Card
 import im.wallet.core.Coupon
 import im.wallet.core.FxQuote
 import im.wallet.core.Operation
+import im.wallet.core.OrderPreview
 import im.wallet.core.OperationStatus
 import im.wallet.core.PayRequest
 import im.wallet.core.Points
@@ -154,6 +155,21 @@ class ImWallet private constructor(private val inner: Wallet) : AutoCloseable {
         points: Long? = null,
         memo: String? = null,
     ): PaymentOutcome = PaymentOutcome.of { inner.pay(PayRequest(payload, amount, couponId, points, memo)) }
+
+    /**
+     * The merchant name, amount, description, state and expiry of the
+     * merchant order another app handed over as [orderToken]: show it before
+     * the user confirms [payOrder]. Moves no money.
+     */
+    suspend fun previewOrder(orderToken: String): OrderPreview = ffi { inner.previewOrder(orderToken) }
+
+    /**
+     * Pays the merchant order [orderToken] (its amount, to its merchant),
+     * exactly once like [pay]: a lost answer is [PaymentOutcome.Pending]
+     * until [reconcilePending]; an order already paid, closed or expired is
+     * [PaymentOutcome.Failed] with a `Conflict` of the order's code.
+     */
+    suspend fun payOrder(orderToken: String): PaymentOutcome = PaymentOutcome.of { inner.payOrder(orderToken) }
 
     /** Pays the merchant [merchantId] without a scan. */
     suspend fun payMerchant(

@@ -7,6 +7,7 @@ import im.wallet.core.FxQuote
 import im.wallet.core.Money
 import im.wallet.core.Operation
 import im.wallet.core.OperationStatus
+import im.wallet.core.OrderPreview
 import im.wallet.core.Points
 import im.wallet.core.Quote
 import im.wallet.core.ReconcileReport
@@ -88,6 +89,12 @@ class WalletFutures private constructor(private val wallet: ImWallet) : AutoClos
     /** See [ImWallet.pay]. */
     fun pay(payload: String, amount: Money?, couponId: String?, points: Long?, memo: String?): CompletableFuture<PaymentOutcome> =
         scope.future { wallet.pay(payload, amount, couponId, points, memo) }
+
+    /** See [ImWallet.previewOrder]. */
+    fun previewOrder(orderToken: String): CompletableFuture<OrderPreview> = scope.future { wallet.previewOrder(orderToken) }
+
+    /** See [ImWallet.payOrder]. */
+    fun payOrder(orderToken: String): CompletableFuture<PaymentOutcome> = scope.future { wallet.payOrder(orderToken) }
 
     /** See [ImWallet.transfer]. */
     fun transfer(to: TransferTarget, amount: Money, memo: String?): CompletableFuture<PaymentOutcome> =
