@@ -28,6 +28,9 @@ public typealias Transaction = IMWalletCore.Transaction
 public typealias TransferTarget = IMWalletCore.TransferTarget
 /// The core's `PayRequest` (generated record/enum/protocol, see bindings/API.md).
 public typealias PayRequest = IMWalletCore.PayRequest
+/// The core's `OrderPreview`: a merchant order handed over by another app
+/// (merchant, amount, description, status), shown before the user confirms.
+public typealias OrderPreview = IMWalletCore.OrderPreview
 /// The core's `Points` (generated record/enum/protocol, see bindings/API.md).
 public typealias Points = IMWalletCore.Points
 /// The core's `Coupon` (generated record/enum/protocol, see bindings/API.md).

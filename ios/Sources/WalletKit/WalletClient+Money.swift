@@ -29,6 +29,23 @@ extension WalletClient {
         await PaymentOutcome.of { try await core.pay(request: request) }
     }
 
+    // MARK: pay from another app
+
+    /// The merchant order another app handed over as `token` (its
+    /// `order_token`): who is paid and how much, shown before the user
+    /// confirms. Moves no money; an unknown token is `.notFound("order")`.
+    public func previewOrder(token: String) async throws(WalletError) -> OrderPreview {
+        try await call { try await core.previewOrder(orderToken: token) }
+    }
+
+    /// Pays the order `token` exactly once, classified like `pay`: an order
+    /// already paid, closed or expired is `.failed` with a `.conflict` whose
+    /// code is the order's (`order_already_paid`, ...); a lost answer is
+    /// `.pending` and settled by `reconcilePending()`.
+    public func payOrder(token: String) async -> PaymentOutcome {
+        await PaymentOutcome.of { try await core.payOrder(orderToken: token) }
+    }
+
     /// Sends money to a phone, e-mail, user id or receive code.
     public func transfer(to target: TransferTarget, amount: Money, memo: String? = nil) async -> PaymentOutcome {
         await PaymentOutcome.of { try await core.transfer(to: target, amount: amount, memo: memo) }

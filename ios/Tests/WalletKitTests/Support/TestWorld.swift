@@ -73,13 +73,36 @@ final class TestWorld: @unchecked Sendable {
         return client
     }
 
-    /// A CNY merchant's static payment code.
-    func merchantCode(name: String = "Swift Cafe") async throws -> String {
+    /// A new CNY merchant; returns its id.
+    func merchant(name: String = "Swift Cafe") async throws -> String {
         let merchant = try await sandbox.request("POST", "/v1/merchants", apiKey: apiKey,
                                                  json: ["name": name, "city": "Shanghai", "currency": "CNY"])
-        let id = merchant["merchant_id"] as? String ?? ""
+        guard let id = merchant["merchant_id"] as? String else {
+            throw SandboxError.http(0, "POST /v1/merchants answered no merchant_id: \(merchant)")
+        }
+        return id
+    }
+
+    /// A CNY merchant's static payment code.
+    func merchantCode(name: String = "Swift Cafe") async throws -> String {
+        let id = try await merchant(name: name)
         let qr = try await sandbox.request("GET", "/v1/merchants/\(id)/qr", apiKey: apiKey)
         return qr["payload"] as? String ?? ""
+    }
+
+    /// A CNY order of `minor` fen at `merchantId`, made with the app key as
+    /// the merchant's own app would; returns the `order_token` it hands over.
+    func orderToken(merchantId: String, outTradeNo: String, minor: Int64,
+                    description: String = "两杯咖啡 Two coffees") async throws -> String
+    {
+        let amount = ["amount": String(format: "%lld.%02lld", minor / 100, minor % 100), "currency": "CNY"]
+        let order = try await sandbox.request("POST", "/v1/merchants/\(merchantId)/orders", apiKey: apiKey,
+                                              json: ["out_trade_no": outTradeNo, "amount": amount,
+                                                     "description": description, "expires_in_s": 600])
+        guard let token = order["order_token"] as? String else {
+            throw SandboxError.http(0, "POST /v1/merchants/\(merchantId)/orders answered no order_token: \(order)")
+        }
+        return token
     }
 }
 
