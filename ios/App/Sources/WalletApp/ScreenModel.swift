@@ -46,6 +46,14 @@ public struct ScreenError: Sendable, Equatable {
         retryable = error.retryable
         requestId = error.requestId
     }
+
+    /// A failure the shell words itself (e.g. an order's refusal code).
+    init(code: String, message: String, retryable: Bool, requestId: String?) {
+        self.code = code
+        self.message = message
+        self.retryable = retryable
+        self.requestId = requestId
+    }
 }
 
 /// The base of every view model: one `state` value its view renders.

@@ -8,6 +8,7 @@ public enum UIText: String, Sendable, CaseIterable {
     case register, logIn, unlock, unlockWithBiometrics, phone, password, code, sendCode, lock
     case biometricUnlock, freeze, unfreeze, changePassword, securityEvents, logOut, tryAgain
     case biometricReason
+    case payOrder, merchant, orderDescription, orderAlreadyPaid, orderClosed, orderExpired
 
     /// The text in `language`.
     public func text(_ language: AppLanguage) -> String {
@@ -55,6 +56,12 @@ public enum UIText: String, Sendable, CaseIterable {
         case .logOut: ("Log out", "退出登录")
         case .tryAgain: ("Try again", "重试")
         case .biometricReason: ("Unlock your wallet", "解锁您的钱包")
+        case .payOrder: ("Pay order", "支付订单")
+        case .merchant: ("Merchant", "商户")
+        case .orderDescription: ("Order", "订单内容")
+        case .orderAlreadyPaid: ("This order has already been paid.", "该订单已支付。")
+        case .orderClosed: ("The merchant closed this order.", "商户已关闭该订单。")
+        case .orderExpired: ("This order has expired. Ask the merchant for a new one.", "该订单已过期，请向商户重新下单。")
         }
     }
 }
