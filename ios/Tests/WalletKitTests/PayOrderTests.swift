@@ -6,12 +6,16 @@ import XCTest
 /// merchant order is made over the sandbox HTTP API with the app key, the
 /// wallet previews it by its `order_token` (merchant name and amount before
 /// confirmation), pays it once, and paying it again is `.failed` with the
-/// order's own conflict code; the money moved once.
+/// order's own conflict code; the money moved once. A second order whose
+/// answer is cut after the commit is `.pending` and, after the reconcile,
+/// paid exactly once.
 final class PayOrderTests: XCTestCase {
     func testAnOrderIsPreviewedPaidOnceAndRefusedAgainWithItsCode() async throws {
         let world = try await TestWorld.start()
         defer { world.sandbox.stop() }
-        let alice = try await world.fundedClient(topUp: 100_00)
+        let proxy = try CutProxy(upstream: world.sandbox.port)
+        defer { proxy.stop() }
+        let alice = try await world.fundedClient(topUp: 100_00, baseURL: proxy.baseURL)
         let merchantId = try await world.merchant(name: "Swift Noodles")
         let token = try await world.orderToken(merchantId: merchantId, outTradeNo: "swift-1", minor: 12_34)
 
@@ -58,7 +62,28 @@ final class PayOrderTests: XCTestCase {
         XCTAssertFalse(error.retryable)
         let afterSecond = try await alice.balance("CNY").minor
         XCTAssertEqual(afterSecond, before - 12_34)
+        let settled = try await alice.reconcilePending()
+        XCTAssertEqual(settled.unresolved, 0)
+
+        // The answer is lost after the server committed: `.pending`, like `pay`;
+        // the reconcile settles it to the one payment the server made.
+        let token2 = try await world.orderToken(merchantId: merchantId, outTradeNo: "swift-2", minor: 5_67)
+        proxy.cutAfterResponse("POST /v1/payments")
+        guard case .pending = await alice.payOrder(token: token2) else {
+            return XCTFail("a lost answer was not pending")
+        }
+        XCTAssertGreaterThan(proxy.cutCount, 0)
+        proxy.heal()
         let report = try await alice.reconcilePending()
+        XCTAssertEqual(report.completed, 1)
         XCTAssertEqual(report.unresolved, 0)
+        let secondStatus = try await alice.previewOrder(token: token2).status
+        XCTAssertEqual(secondStatus, "paid")
+        guard case let .failed(again) = await alice.payOrder(token: token2),
+              case let .conflict(againCode) = again.kind
+        else { return XCTFail("the reconciled order was paid again") }
+        XCTAssertEqual(againCode, "order_already_paid")
+        let afterBoth = try await alice.balance("CNY").minor
+        XCTAssertEqual(afterBoth, before - 12_34 - 5_67, "one payment per order")
     }
 }

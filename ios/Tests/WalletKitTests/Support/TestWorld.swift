@@ -61,9 +61,10 @@ final class TestWorld: @unchecked Sendable {
         return try await client.verifyCard(cardId: card.cardId, code: code(for: phone)).cardId
     }
 
-    /// A signed-up client with a verified card, topped up with `minor` fen of CNY.
-    func fundedClient(topUp minor: Int64) async throws -> WalletClient {
-        let client = try client()
+    /// A signed-up client with a verified card, topped up with `minor` fen of CNY
+    /// (talking to `baseURL`, e.g. a `CutProxy`, else to the sandbox).
+    func fundedClient(topUp minor: Int64, baseURL: String? = nil) async throws -> WalletClient {
+        let client = try client(baseURL: baseURL)
         let phone = freshPhone()
         try await signUp(client, phone: phone)
         let card = try await bindCard(client, phone: phone)
