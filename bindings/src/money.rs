@@ -38,6 +38,8 @@ pub struct OrderPreview {
     pub merchant_id: String,
     /// The merchant's display name.
     pub merchant_name: String,
+    /// The merchant's city (as in its QR code).
+    pub merchant_city: String,
     /// What is bought, as the merchant wrote it.
     pub description: String,
     /// The amount to pay.
@@ -54,6 +56,7 @@ impl From<CoreOrderPreview> for OrderPreview {
             order_id: p.order_id,
             merchant_id: p.merchant_id,
             merchant_name: p.merchant_name,
+            merchant_city: p.merchant_city,
             description: p.description,
             amount: p.amount.into(),
             status: p.status,

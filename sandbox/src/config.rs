@@ -277,6 +277,10 @@ pub struct Config {
     pub idempotency_ttl_s: i64,
     /// Webhook delivery schedule.
     pub webhooks: WebhookRules,
+    /// How long the time-out-once magic top-up holds its first answer, in
+    /// milliseconds (longer than a client's request timeout; see
+    /// [`crate::magic`]).
+    pub magic_delay_ms: u64,
 }
 
 impl Default for Config {
@@ -295,6 +299,7 @@ impl Default for Config {
             refresh_replay_window_s: 60,
             idempotency_ttl_s: 25 * 3600,
             webhooks: WebhookRules::default(),
+            magic_delay_ms: 15_000,
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod json;
 pub mod ledger;
 pub mod limits;
 pub mod lockout;
+pub mod magic;
 pub mod orders;
 pub mod paycodes;
 pub mod problem;

@@ -76,6 +76,8 @@ pub struct Limits {
     pub anonymous_sends: SendLimiter,
     /// Login attempts of unknown identifiers.
     pub phantom_logins: PhantomAttempts,
+    /// Top-ups of the time-out-once magic amount already held back.
+    pub timed_out_once: crate::magic::TimedOutOnce,
 }
 
 #[cfg(test)]

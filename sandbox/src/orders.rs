@@ -200,13 +200,14 @@ pub fn payload_for_token(conn: &Connection, token: &str) -> Result<String, Probl
 pub fn preview(conn: &Connection, token: &str, now: i64) -> Result<Value, Problem> {
     let order = load_where(conn, "order_token = ?1", &[token])?
         .ok_or(Problem::of(ErrorCode::OrderNotFound))?;
-    let name: String = conn
-        .prepare_cached("SELECT name FROM merchants WHERE id = ?1")?
-        .query_row([&order.merchant_id], |r| r.get(0))?;
+    let (name, city): (String, String) = conn
+        .prepare_cached("SELECT name, city FROM merchants WHERE id = ?1")?
+        .query_row([&order.merchant_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(json!({
         "order_id": order.id,
         "merchant_id": order.merchant_id,
         "merchant_name": name,
+        "merchant_city": city,
         "description": order.description,
         "amount": order.amount,
         "status": order.status(now),

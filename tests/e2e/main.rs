@@ -18,6 +18,7 @@ mod operation_lookup;
 mod qr_payments;
 mod risk;
 mod sandbox_limits;
+mod sandbox_magic;
 mod sandbox_trust;
 mod wallet_canary;
 mod wallet_chaos;

@@ -55,6 +55,7 @@ async fn an_order_is_previewed_paid_once_and_reconciled_exactly_once_after_a_cut
     let preview = wallet.preview_order(token.clone()).await.unwrap();
     assert_eq!(preview.merchant_id, merchant);
     assert_eq!(preview.merchant_name, "Coffee");
+    assert_eq!(preview.merchant_city, "Shanghai");
     assert_eq!(preview.amount, yuan(1234));
     assert_eq!(preview.description, "两杯咖啡 Two coffees");
     assert_eq!(preview.status, "created");

@@ -22,6 +22,8 @@ pub struct OrderPreview {
     pub merchant_id: String,
     /// The merchant's display name.
     pub merchant_name: String,
+    /// The merchant's city (as in its QR code).
+    pub merchant_city: String,
     /// What is bought, as the merchant wrote it.
     pub description: String,
     /// The amount to pay (integer minor units and currency).

@@ -18,6 +18,7 @@ use crate::fees::{self, Operation};
 use crate::idempotency::{self, IdempotencyKey, Request};
 use crate::json::Json;
 use crate::ledger::{AccountRef, Journal, LedgerStore, SqliteLedger, SystemAccount};
+use crate::magic;
 use crate::problem::{ErrorCode, Problem};
 use crate::risk;
 use crate::secrets::new_id;
@@ -35,6 +36,9 @@ use serde::Deserialize;
 pub struct TopUpRequest {
     card_id: String,
     amount: MoneyWire,
+    /// A `bind_card` code, for a card that asks for a second verification.
+    #[serde(default)]
+    code: Option<String>,
 }
 
 fn limit_exceeded(scope: &str, limit: Money) -> Problem {
@@ -109,7 +113,9 @@ pub fn settle_top_up(
 }
 
 /// `POST /v1/top-ups`: charges a bound card; the wallet receives the amount
-/// minus the top-up fee, or (above the hold limit) the top-up is held.
+/// minus the top-up fee, or (above the hold limit) the top-up is held. The
+/// magic cards and amounts ([`crate::magic`]) refuse, ask for a code, answer
+/// 429 or answer late on purpose.
 pub async fn top_up(
     State(state): State<AppState>,
     user: User,
@@ -117,6 +123,9 @@ pub async fn top_up(
     body: Json<TopUpRequest>,
 ) -> Result<Response, Problem> {
     let amount = positive(&body.value.amount)?;
+    if amount.minor == magic::RATE_LIMITED_MINOR {
+        return Err(Problem::of(ErrorCode::RateLimited).with("retry_after_s", 1));
+    }
     let req = &body.value;
     let request = Request {
         app: &user.app.id,
@@ -124,12 +133,26 @@ pub async fn top_up(
         route: "POST /v1/top-ups",
         body: &body.raw,
     };
-    idempotency::run(&state, &key, request, |c| {
+    let answer = idempotency::run(&state, &key, request, |c| {
         auth::require_active(c, &user.id)?;
         let behavior = active_card(c, &user.id, &req.card_id)?;
         match behavior.as_str() {
             "decline" => return Err(Problem::of(ErrorCode::CardDeclined)),
             "insufficient_funds" => return Err(Problem::of(ErrorCode::CardInsufficientFunds)),
+            "verify" => {
+                let Some(code) = req.code.as_deref() else {
+                    return Err(Problem::of(ErrorCode::CardVerificationRequired));
+                };
+                let dest = super::accounts::user_destination(c, &user.id)?;
+                codes::verify(
+                    c,
+                    &state.config.codes,
+                    state.now(),
+                    dest.as_str(),
+                    Purpose::BindCard,
+                    code,
+                )?;
+            }
             _ => {}
         }
         check_top_up_limits(c, &state, &user.id, amount)?;
@@ -163,7 +186,17 @@ pub async fn top_up(
         }
         txns::insert(c, &t)?;
         reply(c, &t, &user.id)
-    })
+    });
+    if answer.is_ok()
+        && amount.minor == magic::TIME_OUT_ONCE_MINOR
+        && state.limits.timed_out_once.first(&user.id, &key.0)
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(
+            state.config.magic_delay_ms,
+        ))
+        .await;
+    }
+    answer
 }
 
 /// Body of `POST /v1/withdrawals`.

@@ -3,13 +3,15 @@
 //! the last 4 digits and a salted digest to detect double binding.
 //!
 //! Sandbox test numbers: `4000000000000002` is declined,
-//! `4000000000009995` fails with insufficient funds, any other Luhn-valid
-//! number succeeds.
+//! `4000000000009995` fails with insufficient funds, `4000000000003220`
+//! asks for a second verification on each top-up, any other Luhn-valid
+//! number succeeds (the magic values of `sandbox/README.md`).
 
 use super::accounts::user_destination;
 use crate::auth::{self, User};
 use crate::codes::{self, Purpose};
 use crate::json::Json;
+use crate::magic::{DECLINED_CARD, NO_FUNDS_CARD, VERIFY_CARD};
 use crate::problem::{ErrorCode, Problem};
 use crate::secrets::{hmac_sha256_hex, new_id};
 use crate::state::AppState;
@@ -18,11 +20,6 @@ use axum::http::StatusCode;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-/// The sandbox card that is always declined.
-pub const DECLINED_CARD: &str = "4000000000000002";
-/// The sandbox card that always lacks funds.
-pub const NO_FUNDS_CARD: &str = "4000000000009995";
 
 /// Whether a card number passes the Luhn check (12 to 19 digits).
 pub fn luhn_valid(number: &str) -> bool {
@@ -160,6 +157,7 @@ pub async fn bind(
     let behavior = match number.as_str() {
         DECLINED_CARD => "decline",
         NO_FUNDS_CARD => "insufficient_funds",
+        VERIFY_CARD => "verify",
         _ => "ok",
     };
     let card_id = new_id("card");
@@ -300,6 +298,7 @@ mod tests {
         assert!(luhn_valid("4242424242424242"));
         assert!(luhn_valid(DECLINED_CARD));
         assert!(luhn_valid(NO_FUNDS_CARD));
+        assert!(luhn_valid(VERIFY_CARD));
         assert!(!luhn_valid("4242424242424241"));
         assert!(!luhn_valid("42424242424242a2"));
         assert!(!luhn_valid("4242"));

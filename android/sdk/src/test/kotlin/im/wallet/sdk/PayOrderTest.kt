@@ -40,6 +40,7 @@ class PayOrderTest {
                 val token = world.orderToken(merchantId, "kt-1", 1_234)
                 val preview = alice.wallet.previewOrder(token)
                 assertEquals("Noodles", preview.merchantName)
+                assertEquals("Shanghai", preview.merchantCity)
                 assertEquals(merchantId, preview.merchantId)
                 assertEquals(yuan(1_234), preview.amount)
                 assertEquals("created", preview.status)
