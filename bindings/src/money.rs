@@ -46,7 +46,8 @@ pub struct OrderPreview {
     pub amount: Money,
     /// `created` (payable), `paid`, `closed`, `expired` or `refunded`.
     pub status: String,
-    /// When the order stops being payable (Unix seconds, UTC).
+    /// When the order stops being payable (Unix time in milliseconds, as the API
+    /// sends every timestamp).
     pub expires_at: i64,
 }
 

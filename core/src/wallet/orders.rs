@@ -31,7 +31,8 @@ pub struct OrderPreview {
     /// `created`, `paid`, `closed`, `expired` or `refunded` (as the server
     /// says; only `created` is payable).
     pub status: String,
-    /// When the order stops being payable (Unix seconds, UTC).
+    /// When the order stops being payable (Unix time in milliseconds, as the API
+    /// sends every timestamp).
     pub expires_at: i64,
 }
 
