@@ -59,8 +59,9 @@ fn has_controlling_terminal() -> bool {
 
 /// In `imwallet shell` the password is asked once and kept here, in this
 /// process's memory only, until [`forget_password`] (idle lock, a refused
-/// password, `exit`).
-static SESSION: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+/// password, `exit`), which wipes it (`Zeroizing`), as the core wipes its
+/// own copies.
+static SESSION: std::sync::Mutex<Option<zeroize::Zeroizing<String>>> = std::sync::Mutex::new(None);
 static KEEPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Keep the next password given for the commands that follow (the shell).
@@ -88,9 +89,9 @@ pub async fn password() -> Result<String, CliError> {
     if let Some(p) = SESSION
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone()
+        .as_ref()
     {
-        return Ok(p);
+        return Ok(p.to_string());
     }
     let p = secret_line(tr!("prompt-password"), "password").await?;
     if p.is_empty() {
@@ -99,7 +100,8 @@ pub async fn password() -> Result<String, CliError> {
     if KEEPING.load(std::sync::atomic::Ordering::SeqCst) {
         *SESSION
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(p.clone());
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some(zeroize::Zeroizing::new(p.clone()));
     }
     Ok(p)
 }
